@@ -60,8 +60,13 @@ export const sysGetsockname = (fd: number, addr: Buffer, lenBuf: Buffer): SysRes
 export const sysSendto = (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer): SysResult =>
   wrap(fns.sendto([fd, buf, len, flags, addr, addr.length]) as Raw);
 /** recvfrom(2) into buf; addr and lenBuf receive the sender. */
-export const sysRecvfrom = (fd: number, buf: Buffer, flags: number, addr: Buffer, lenBuf: Buffer): SysResult =>
-  wrap(fns.recvfrom([fd, buf, buf.length, flags, addr, lenBuf]) as Raw);
+export const sysRecvfrom = (
+  fd: number,
+  buf: Buffer,
+  flags: number,
+  addr: Buffer,
+  lenBuf: Buffer,
+): SysResult => wrap(fns.recvfrom([fd, buf, buf.length, flags, addr, lenBuf]) as Raw);
 /** close(2). */
 export const sysClose = (fd: number): SysResult => wrap(fns.close([fd]) as Raw);
 /** setns(2). */
@@ -69,8 +74,13 @@ export const sysSetns = (fd: number, nstype: number): SysResult => wrap(fns.setn
 /** unshare(2). */
 export const sysUnshare = (flags: number): SysResult => wrap(fns.unshare([flags]) as Raw);
 /** mount(2); data is passed as an empty string when not needed. */
-export const sysMount = (source: string, target: string, fstype: string, flags: number, data = ''): SysResult =>
-  wrap(fns.mount([source, target, fstype, flags, data]) as Raw);
+export const sysMount = (
+  source: string,
+  target: string,
+  fstype: string,
+  flags: number,
+  data = '',
+): SysResult => wrap(fns.mount([source, target, fstype, flags, data]) as Raw);
 /** umount2(2). */
 export const sysUmount2 = (target: string, flags: number): SysResult =>
   wrap(fns.umount2([target, flags]) as Raw);

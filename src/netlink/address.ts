@@ -1,0 +1,137 @@
+/**
+ * Address codecs: IPv4, IPv6, an IP address of either family (chosen by payload length), and
+ * link-layer addresses. Values are their text forms (10.0.0.1, fe80::1, 02:00:00:00:00:01).
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import type { Codec } from './codec.js';
+import { DecodeError, ValidationError } from './errors.js';
+import type { Writer } from './writer.js';
+
+/** Formats 4 bytes as dotted quad. */
+export function formatIPv4(b: Uint8Array, off = 0): string {
+  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+}
+
+/** Formats 16 bytes as RFC 5952 text (longest zero run compressed, IPv4-mapped shown dotted). */
+export function formatIPv6(b: Uint8Array, off = 0): string {
+  const g: number[] = [];
+  for (let i = 0; i < 8; i++) g.push((b[off + 2 * i] << 8) | b[off + 2 * i + 1]);
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff)
+    return `::ffff:${formatIPv4(b, off + 12)}`;
+  let bestAt = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestAt = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = g.map((x) => x.toString(16));
+  if (bestAt < 0) return hex.join(':');
+  return `${hex.slice(0, bestAt).join(':')}::${hex.slice(bestAt + bestLen).join(':')}`;
+}
+
+/** Parses dotted-quad IPv4 text into 4 bytes; throws ValidationError naming `field`. */
+export function parseIPv4(s: string, field = 'address'): Uint8Array {
+  if (typeof s !== 'string' || !isIPv4(s)) throw new ValidationError(field, s, 'not an IPv4 address');
+  return new Uint8Array(s.split('.').map(Number));
+}
+
+/** Parses IPv6 text (with optional embedded IPv4) into 16 bytes; throws ValidationError naming `field`. */
+export function parseIPv6(s: string, field = 'address'): Uint8Array {
+  if (typeof s !== 'string' || !isIPv6(s) || s.includes('%'))
+    throw new ValidationError(field, s, 'not an IPv6 address');
+  let text = s;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    const v4 = parseIPv4(text.slice(lastColon + 1), field);
+    text = `${text.slice(0, lastColon + 1)}${((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}`;
+  }
+  const [head, rest] = text.includes('::') ? text.split('::') : [text, undefined];
+  const hs = head ? head.split(':') : [];
+  const rs = rest ? rest.split(':') : [];
+  const groups =
+    rest === undefined ? hs : [...hs, ...new Array<string>(8 - hs.length - rs.length).fill('0'), ...rs];
+  const out = new Uint8Array(16);
+  groups.forEach((x, i) => {
+    const v = Number.parseInt(x, 16);
+    out[2 * i] = v >> 8;
+    out[2 * i + 1] = v & 0xff;
+  });
+  return out;
+}
+
+/** Parses an IPv4 or IPv6 address. */
+export function parseIP(s: string, field = 'address'): Uint8Array {
+  if (typeof s === 'string' && isIPv4(s)) return parseIPv4(s, field);
+  if (typeof s === 'string' && isIPv6(s)) return parseIPv6(s, field);
+  throw new ValidationError(field, s, 'not an IPv4 or IPv6 address');
+}
+
+/** Formats 4 or 16 bytes as an IP address; other lengths as colon hex. */
+export function formatIP(b: Uint8Array, off: number, len: number): string {
+  if (len === 4) return formatIPv4(b, off);
+  if (len === 16) return formatIPv6(b, off);
+  return formatMac(b, off, len);
+}
+
+/** Formats bytes as colon-separated hex (02:00:00:00:00:01). */
+export function formatMac(b: Uint8Array, off: number, len: number): string {
+  let s = '';
+  for (let i = 0; i < len; i++) {
+    const x = b[off + i];
+    s += (i ? ':' : '') + (x < 16 ? '0' : '') + x.toString(16);
+  }
+  return s;
+}
+
+/** Parses colon- or dash-separated hex bytes (a MAC or any link-layer address, up to 32 bytes). */
+export function parseMac(s: string, field = 'lladdr'): Uint8Array {
+  if (s === '') return new Uint8Array(0);
+  if (typeof s !== 'string' || !/^[0-9a-fA-F]{1,2}([:-][0-9a-fA-F]{1,2}){0,31}$/.test(s))
+    throw new ValidationError(field, s, 'not a link-layer address (like 02:00:00:00:00:01)');
+  return new Uint8Array(s.split(/[:-]/).map((x) => Number.parseInt(x, 16)));
+}
+
+function text(
+  typeName: string,
+  size: number | undefined,
+  check: (len: number) => boolean,
+  fmt: (b: Buffer, off: number, len: number) => string,
+  parse: (s: string, f: string) => Uint8Array,
+): Codec<string> {
+  return {
+    kind: 'address',
+    typeName,
+    size,
+    decode(buf, off, len) {
+      if (!check(len)) throw new DecodeError(`${typeName} payload of ${len} bytes`, off);
+      return fmt(buf, off, len);
+    },
+    encode(w: Writer, v, name) {
+      w.raw(parse(v, name));
+    },
+    toJSON: (v) => v,
+    fromJSON: (j, name) => {
+      if (typeof j !== 'string') throw new ValidationError(name, j, 'expected an address string');
+      parse(j, name);
+      return j;
+    },
+  };
+}
+
+/** An IPv4 address (4 bytes). */
+export const ipv4 = text('ipv4', 4, (n) => n === 4, formatIPv4, parseIPv4);
+/** An IPv6 address (16 bytes). */
+export const ipv6 = text('ipv6', 16, (n) => n === 16, formatIPv6, parseIPv6);
+/** An IP address whose family is given by its length (4 or 16 bytes), as in IFA_ADDRESS or RTA_DST. */
+export const ipaddr = text('ipaddr', undefined, (n) => n === 4 || n === 16, formatIP, parseIP);
+/** A link-layer address of any length (IFLA_ADDRESS, NDA_LLADDR); 4- and 16-byte ones stay hex too. */
+export const lladdr = text('lladdr', undefined, (n) => n <= 32, formatMac, parseMac);

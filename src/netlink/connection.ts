@@ -1,0 +1,580 @@
+/**
+ * A request/response connection on one netlink socket: acks, replies, dumps as async iterators,
+ * many requests in flight (routed by sequence number), and pipelined batches.
+ *
+ * Requests made in the same tick are written into one datagram and sent with one sendto(2) on a
+ * pool thread; the kernel handles them in order. Only one dump runs at a time per socket (the kernel
+ * answers a second one with EBUSY), so dumps queue behind each other; other requests do not wait.
+ */
+import { ERRNO_NAMES } from '../constants/errno.js';
+import { NLM_F, NLMSG } from '../constants/netlink.js';
+import { align } from './align.js';
+import { attrPathAt, describeMessage } from './describe.js';
+import { ClosedError, DecodeError, NlwireError } from './errors.js';
+import { endMessage, type NlMsgHeader, readHeader, startMessage } from './header.js';
+import {
+  decodeBody,
+  decodeDone,
+  decodeError,
+  type ExtAckValue,
+  encodeMessage,
+  type Message,
+  type MessageSpec,
+  type Protocol,
+} from './message.js';
+import { DumpInterruptedError, NetlinkError } from './netlink-error.js';
+import { NetlinkSocket, type SocketOptions } from './socket.js';
+import { type TraceSink, traceFromEnv } from './trace.js';
+import { Writer } from './writer.js';
+
+/** Options for {@link Connection.open}. */
+export interface ConnectionOptions extends Partial<Omit<SocketOptions, 'protocol'>> {
+  /** Record every datagram sent and received (see trace.ts); NLWIRE_TRACE sets a default. */
+  trace?: TraceSink;
+  /** Largest datagram a batch of requests is packed into, in bytes. Default 256 KiB. */
+  maxDatagram?: number;
+  /** Yield to the event loop after this many ms of continuous receiving. Default 8. */
+  sliceMs?: number;
+}
+
+/** Options of one request. */
+export interface RequestOptions {
+  /** Extra nlmsg_flags (NLM_F_CREATE, NLM_F_EXCL...); NLM_F_REQUEST and NLM_F_ACK are always set. */
+  flags?: number;
+  /** What is being done, for error messages (e.g. 'link add v0'). */
+  context?: string;
+}
+
+/** Options of a dump. */
+export interface DumpOptions {
+  /** Extra nlmsg_flags besides NLM_F_REQUEST | NLM_F_DUMP. */
+  flags?: number;
+  /** What is being done, for error messages. */
+  context?: string;
+  /** Retry this many times when the dump is interrupted (NLM_F_DUMP_INTR). Default 0: throw. */
+  retries?: number;
+}
+
+/** One request of a pipelined batch. */
+export interface BatchItem {
+  /** The message type. */
+  spec: MessageSpec<unknown, object>;
+  /** Extra nlmsg_flags. */
+  flags?: number;
+  /** Family header. */
+  header: unknown;
+  /** Attributes. */
+  attrs: object;
+  /** What it does, for its error. */
+  context?: string;
+}
+
+/** Outcome of one batch item: undefined when it succeeded. */
+export type BatchResult = NetlinkError | undefined;
+
+interface Pending {
+  seq: number;
+  spec: MessageSpec;
+  request: Buffer;
+  dump: boolean;
+  silent: boolean;
+  context?: string;
+  replies: Message[];
+  interrupted: boolean;
+  failure?: Error;
+  onEntry?: (m: Message) => void;
+  resolve(m: Message[]): void;
+  reject(e: Error): void;
+}
+
+interface Outgoing {
+  bytes: Buffer;
+  pendings: Pending[];
+}
+
+/** Counters of a connection. */
+export interface ConnectionStats {
+  /** Messages whose nlmsg_pid was not this socket's port id. */
+  droppedWrongPort: number;
+  /** Messages whose sequence number matched nothing in flight. */
+  droppedUnknownSeq: number;
+}
+
+/** A netlink request/response connection. */
+export class Connection {
+  /** The socket. */
+  readonly socket: NetlinkSocket;
+  /** The family's message catalog. */
+  readonly protocol: Protocol;
+  /** Counters (see also socket.stats). */
+  readonly stats: ConnectionStats = { droppedWrongPort: 0, droppedUnknownSeq: 0 };
+  private seq = (Math.random() * 0x7fffffff) >>> 0;
+  private readonly pending = new Map<number, Pending>();
+  private readonly outbox: Outgoing[] = [];
+  private readonly dumpQueue: Outgoing[] = [];
+  private dumpActive = false;
+  private sending = false;
+  private pumping = false;
+  private flushScheduled = false;
+  private readonly trace?: TraceSink;
+  private readonly maxDatagram: number;
+  private readonly sliceMs: number;
+  private readonly writer = new Writer(64 * 1024);
+
+  private constructor(socket: NetlinkSocket, protocol: Protocol, opts: ConnectionOptions) {
+    this.socket = socket;
+    this.protocol = protocol;
+    this.trace = opts.trace ?? traceFromEnv(protocol);
+    this.maxDatagram = opts.maxDatagram ?? 256 * 1024;
+    this.sliceMs = opts.sliceMs ?? 8;
+  }
+
+  /** Opens a connection (a socket bound in the given namespace, if any). */
+  static open(protocol: Protocol, opts: ConnectionOptions = {}): Connection {
+    const socket = NetlinkSocket.open({ capAck: true, ...opts, protocol: protocol.number });
+    return new Connection(socket, protocol, opts);
+  }
+
+  /** The next sequence number. */
+  nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0;
+    if (this.seq === 0) this.seq = 1;
+    return this.seq;
+  }
+
+  /** Builds the exact bytes of a request without sending it (for dry runs and the teacher). */
+  build<H, A extends object>(spec: MessageSpec<H, A>, header: H, attrs: A, flags = 0, seq = 0): Buffer {
+    const w = new Writer(512);
+    encodeMessage(w, spec, NLM_F.NLM_F_REQUEST | flags, seq, header, attrs);
+    return Buffer.from(w.bytes());
+  }
+
+  /**
+   * Sends a request with NLM_F_ACK and resolves with the replies that came before the ack (none
+   * for most changes; the object for a GET or with NLM_F_ECHO). Rejects with NetlinkError.
+   */
+  request<H, A extends object>(
+    spec: MessageSpec<H, A>,
+    header: H,
+    attrs: A,
+    opts: RequestOptions = {},
+  ): Promise<Message[]> {
+    const seq = this.nextSeq();
+    const w = this.writer;
+    w.reset();
+    encodeMessage(w, spec, NLM_F.NLM_F_REQUEST | NLM_F.NLM_F_ACK | (opts.flags ?? 0), seq, header, attrs);
+    const bytes = Buffer.from(w.bytes());
+    return new Promise((resolve, reject) => {
+      const p = this.newPending(
+        seq,
+        spec as unknown as MessageSpec,
+        bytes,
+        false,
+        opts.context,
+        resolve,
+        reject,
+      );
+      this.enqueue({ bytes, pendings: [p] }, false);
+    });
+  }
+
+  /** Dumps (NLM_F_DUMP) and resolves with every entry; retries interrupted dumps if asked. */
+  async dump<H, A extends object>(
+    spec: MessageSpec<H, A>,
+    header: H,
+    attrs: A,
+    opts: DumpOptions = {},
+  ): Promise<Message[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.dumpOnce(spec, header, attrs, opts);
+      } catch (e) {
+        if (e instanceof DumpInterruptedError && attempt < (opts.retries ?? 0)) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** Dumps and yields entries as their datagrams arrive. Throws DumpInterruptedError at the end if interrupted. */
+  async *dumpIter<H, A extends object>(
+    spec: MessageSpec<H, A>,
+    header: H,
+    attrs: A,
+    opts: DumpOptions = {},
+  ): AsyncGenerator<Message, void, undefined> {
+    const queue: Message[] = [];
+    let wake: (() => void) | undefined;
+    let done = false;
+    let error: Error | undefined;
+    const finished = this.dumpOnce(spec, header, attrs, opts, (m) => {
+      queue.push(m);
+      wake?.();
+    }).then(
+      () => {
+        done = true;
+        wake?.();
+      },
+      (e: Error) => {
+        error = e;
+        done = true;
+        wake?.();
+      },
+    );
+    while (true) {
+      while (queue.length) yield queue.shift() as Message;
+      if (done) break;
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+      wake = undefined;
+    }
+    await finished;
+    if (error) throw error;
+  }
+
+  private dumpOnce<H, A extends object>(
+    spec: MessageSpec<H, A>,
+    header: H,
+    attrs: A,
+    opts: DumpOptions,
+    onEntry?: (m: Message) => void,
+  ): Promise<Message[]> {
+    const seq = this.nextSeq();
+    const w = new Writer(256);
+    encodeMessage(w, spec, NLM_F.NLM_F_REQUEST | NLM_F.NLM_F_DUMP | (opts.flags ?? 0), seq, header, attrs);
+    const bytes = Buffer.from(w.bytes());
+    return new Promise((resolve, reject) => {
+      const p = this.newPending(
+        seq,
+        spec as unknown as MessageSpec,
+        bytes,
+        true,
+        opts.context,
+        resolve,
+        reject,
+      );
+      p.onEntry = onEntry;
+      this.enqueue({ bytes, pendings: [p] }, true);
+    });
+  }
+
+  /**
+   * Sends many requests pipelined: without per-request acks, packed into few datagrams, each
+   * followed by an acked NLMSG_NOOP as a barrier. The kernel reports every failure; the rest succeeded.
+   * Resolves with one result per item, in order.
+   */
+  async batch(items: readonly BatchItem[], opts: { acks?: boolean } = {}): Promise<BatchResult[]> {
+    const results: BatchResult[] = new Array(items.length).fill(undefined);
+    const waits: Promise<unknown>[] = [];
+    let w = new Writer(Math.min(this.maxDatagram, 64 * 1024));
+    let group: Pending[] = [];
+    const ackFlag = opts.acks ? NLM_F.NLM_F_ACK : 0;
+    const flush = () => {
+      const seq = this.nextSeq();
+      const at = startMessage(w, NLMSG.NLMSG_NOOP, NLM_F.NLM_F_REQUEST | NLM_F.NLM_F_ACK, seq);
+      endMessage(w, at);
+      const bytes = Buffer.from(w.bytes());
+      const barrierSpec = { name: 'NLMSG_NOOP' } as MessageSpec;
+      waits.push(
+        new Promise((resolve, reject) => {
+          const b = this.newPending(
+            seq,
+            barrierSpec,
+            bytes.subarray(at),
+            false,
+            'batch barrier',
+            resolve,
+            reject,
+          );
+          const members = group;
+          const settle = () => {
+            for (const m of members) this.pending.delete(m.seq);
+          };
+          b.resolve = (r) => {
+            settle();
+            resolve(r);
+          };
+          b.reject = (e) => {
+            settle();
+            reject(e);
+          };
+          this.enqueue({ bytes, pendings: [...group, b] }, false);
+        }),
+      );
+      w = new Writer(Math.min(this.maxDatagram, 64 * 1024));
+      group = [];
+    };
+    items.forEach((it, i) => {
+      const seq = this.nextSeq();
+      const start = w.length;
+      encodeMessage(
+        w,
+        it.spec,
+        NLM_F.NLM_F_REQUEST | ackFlag | (it.flags ?? 0),
+        seq,
+        it.header as never,
+        it.attrs,
+      );
+      const p = this.newPending(
+        seq,
+        it.spec as unknown as MessageSpec,
+        Buffer.from(w.buf.subarray(start, w.length)),
+        false,
+        it.context,
+        () => undefined,
+        (e) => {
+          results[i] = e instanceof NetlinkError ? e : results[i];
+          if (!(e instanceof NetlinkError)) throw e;
+        },
+      );
+      p.silent = !opts.acks;
+      group.push(p);
+      if (w.length >= this.maxDatagram - 1024) flush();
+    });
+    if (group.length || waits.length === 0) flush();
+    await Promise.all(waits);
+    return results;
+  }
+
+  private newPending(
+    seq: number,
+    spec: MessageSpec,
+    request: Buffer,
+    dump: boolean,
+    context: string | undefined,
+    resolve: (m: Message[]) => void,
+    reject: (e: Error) => void,
+  ): Pending {
+    if (this.socket.closed) throw new ClosedError('connection is closed');
+    const p: Pending = {
+      seq,
+      spec,
+      request,
+      dump,
+      silent: false,
+      context,
+      replies: [],
+      interrupted: false,
+      resolve,
+      reject,
+    };
+    this.pending.set(seq, p);
+    return p;
+  }
+
+  private enqueue(o: Outgoing, dump: boolean): void {
+    if (dump) this.dumpQueue.push(o);
+    else this.outbox.push(o);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => {
+        this.flushScheduled = false;
+        void this.flush();
+      });
+    }
+  }
+
+  private takeBatch(): Outgoing | undefined {
+    if (!this.dumpActive && this.dumpQueue.length) {
+      this.dumpActive = true;
+      this.outbox.push(this.dumpQueue.shift() as Outgoing);
+    }
+    if (!this.outbox.length) return undefined;
+    if (this.outbox.length === 1) return this.outbox.shift();
+    const parts: Buffer[] = [];
+    const pendings: Pending[] = [];
+    let size = 0;
+    while (this.outbox.length && (size === 0 || size + this.outbox[0].bytes.length <= this.maxDatagram)) {
+      const o = this.outbox.shift() as Outgoing;
+      parts.push(o.bytes);
+      pendings.push(...o.pendings);
+      size += align(o.bytes.length);
+    }
+    const buf = Buffer.alloc(size);
+    let off = 0;
+    for (const b of parts) {
+      b.copy(buf, off);
+      off += align(b.length);
+    }
+    return { bytes: buf, pendings };
+  }
+
+  private async flush(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      for (let o = this.takeBatch(); o; o = this.takeBatch()) {
+        this.trace?.('to-kernel', o.bytes);
+        try {
+          await this.socket.send(o.bytes);
+        } catch (e) {
+          for (const p of o.pendings) this.fail(p, e as Error);
+          continue;
+        }
+        this.drain();
+      }
+    } finally {
+      this.sending = false;
+    }
+    void this.pump();
+  }
+
+  /** Takes every queued datagram, for at most sliceMs. Returns true if any was taken. */
+  private drain(): boolean {
+    let any = false;
+    const until = performance.now() + this.sliceMs;
+    while (this.pending.size && !this.socket.closed) {
+      let d: ReturnType<NetlinkSocket['tryRecv']>;
+      try {
+        d = this.socket.tryRecv();
+      } catch (e) {
+        this.failAll(e as Error);
+        return any;
+      }
+      if (!d) return any;
+      any = true;
+      this.trace?.('from-kernel', d.data);
+      this.dispatch(d.data);
+      if (performance.now() > until) return any;
+    }
+    return any;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.pending.size && !this.socket.closed && !this.sending) {
+        if (this.drain()) {
+          await new Promise<void>((r) => setImmediate(r));
+          continue;
+        }
+        if (this.outbox.length || (this.dumpQueue.length && !this.dumpActive)) break;
+        try {
+          await this.socket.waitReadable();
+        } catch (e) {
+          if (this.socket.closed) break;
+          this.failAll(e as Error);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+    if (this.outbox.length || (this.dumpQueue.length && !this.dumpActive)) void this.flush();
+  }
+
+  private dispatch(buf: Buffer): void {
+    let p = 0;
+    while (p < buf.length) {
+      let nl: NlMsgHeader;
+      try {
+        nl = readHeader(buf, p, buf.length);
+      } catch (e) {
+        // A datagram we cannot frame: everyone waiting may have lost their reply.
+        this.failAll(e as Error);
+        return;
+      }
+      this.onMessage(buf, p, nl);
+      p += align(nl.len);
+    }
+  }
+
+  private onMessage(buf: Buffer, off: number, nl: NlMsgHeader): void {
+    if (nl.pid !== this.socket.portId) {
+      this.stats.droppedWrongPort++;
+      return;
+    }
+    const pend = this.pending.get(nl.seq);
+    if (!pend) {
+      this.stats.droppedUnknownSeq++;
+      return;
+    }
+    try {
+      if (nl.type === NLMSG.NLMSG_ERROR) {
+        const e = decodeError(buf, off, nl);
+        if (e.error === 0) this.finish(pend);
+        else this.fail(pend, this.netlinkError(pend, -e.error, e.extAck));
+      } else if (nl.type === NLMSG.NLMSG_DONE) {
+        const d = decodeDone(buf, off, nl);
+        if (nl.flags & NLM_F.NLM_F_DUMP_INTR) pend.interrupted = true;
+        if (d.error < 0) this.fail(pend, this.netlinkError(pend, -d.error, d.extAck));
+        else this.finish(pend);
+      } else if (nl.type === NLMSG.NLMSG_NOOP || nl.type === NLMSG.NLMSG_OVERRUN) {
+        // nothing to deliver
+      } else {
+        if (nl.flags & NLM_F.NLM_F_DUMP_INTR) pend.interrupted = true;
+        const spec = this.protocol.spec(nl.type);
+        if (!spec) throw new DecodeError(`unknown message type ${nl.type}`, off);
+        const m = decodeBody(spec, buf, off, nl);
+        if (pend.onEntry) pend.onEntry(m);
+        else pend.replies.push(m);
+      }
+    } catch (e) {
+      if (!(e instanceof NlwireError)) throw e;
+      // Keep reading to the end of the reply, then report.
+      pend.failure ??= e;
+      if (!pend.dump) this.fail(pend, e);
+    }
+  }
+
+  private finish(p: Pending): void {
+    this.pending.delete(p.seq);
+    if (p.dump) this.dumpDone();
+    if (p.failure) return p.reject(p.failure);
+    if (p.interrupted) return p.reject(new DumpInterruptedError(p.context ?? p.spec.name, p.replies));
+    p.resolve(p.replies);
+  }
+
+  private fail(p: Pending, e: Error): void {
+    if (!this.pending.has(p.seq)) return;
+    this.pending.delete(p.seq);
+    if (p.dump) this.dumpDone();
+    p.reject(e);
+  }
+
+  private dumpDone(): void {
+    this.dumpActive = false;
+    if (this.dumpQueue.length) void this.flush();
+  }
+
+  private failAll(e: Error): void {
+    for (const p of [...this.pending.values()]) this.fail(p, e);
+  }
+
+  private netlinkError(p: Pending, errno: number, extAck: ExtAckValue): NetlinkError {
+    const req = p.request;
+    const header = readHeader(req, 0, req.length);
+    let attrPath: string[] | undefined;
+    let missing: { type: number; name?: string; nest?: string[] } | undefined;
+    if (extAck.offs !== undefined || extAck.missType !== undefined) {
+      try {
+        const tree = describeMessage(this.protocol, req, 0);
+        if (extAck.offs !== undefined) attrPath = attrPathAt(tree.attributes, extAck.offs);
+        if (extAck.missType !== undefined) {
+          const nest = extAck.missNest !== undefined ? attrPathAt(tree.attributes, extAck.missNest) : [];
+          const set = nest.length ? undefined : p.spec.attrs;
+          missing = { type: extAck.missType, name: set?.def(extAck.missType)?.name, nest };
+        }
+      } catch {
+        /* the path is a courtesy */
+      }
+    }
+    return new NetlinkError({
+      errno,
+      code: ERRNO_NAMES[errno] ?? `errno ${errno}`,
+      extAck,
+      request: { type: p.spec.name, header, bytes: req },
+      attrPath,
+      missing,
+      context: p.context,
+    });
+  }
+
+  /** Closes the connection; every request still in flight is rejected with ClosedError. */
+  async close(): Promise<void> {
+    this.failAll(new ClosedError('connection closed with the request in flight'));
+    this.outbox.length = 0;
+    this.dumpQueue.length = 0;
+    await this.socket.close();
+  }
+}

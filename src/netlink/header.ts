@@ -1,0 +1,128 @@
+/**
+ * struct nlmsghdr and its flags. Flag names depend on the message kind: 0x100 is NLM_F_ROOT on a GET,
+ * NLM_F_REPLACE on a NEW, NLM_F_NONREC on a DEL and NLM_F_CAPPED on an ERROR.
+ */
+import { NLM_F, NLMSG } from '../constants/netlink.js';
+import { NLMSG_HDRLEN } from './align.js';
+import { DecodeError } from './errors.js';
+import type { Writer } from './writer.js';
+
+/** A decoded struct nlmsghdr. */
+export interface NlMsgHeader {
+  /** nlmsg_len: length of the message including this header. */
+  len: number;
+  /** nlmsg_type. */
+  type: number;
+  /** nlmsg_flags. */
+  flags: number;
+  /** nlmsg_seq. */
+  seq: number;
+  /** nlmsg_pid: sender port id (0 from the kernel). */
+  pid: number;
+}
+
+/** What a message does, which decides how its upper flag bits are named. */
+export type MessageKind = 'get' | 'new' | 'del' | 'set' | 'ack' | 'other';
+
+/** Reads a nlmsghdr at off; checks the length fits in [off, end). */
+export function readHeader(buf: Buffer, off: number, end: number): NlMsgHeader {
+  if (off + NLMSG_HDRLEN > end) throw new DecodeError(`nlmsghdr needs 16 bytes, ${end - off} left`, off);
+  const len = buf.readUInt32LE(off);
+  if (len < NLMSG_HDRLEN) throw new DecodeError(`nlmsg_len ${len} is shorter than the header`, off);
+  if (off + len > end)
+    throw new DecodeError(`nlmsg_len ${len} runs past the datagram (${end - off} left)`, off);
+  return {
+    len,
+    type: buf.readUInt16LE(off + 4),
+    flags: buf.readUInt16LE(off + 6),
+    seq: buf.readUInt32LE(off + 8),
+    pid: buf.readUInt32LE(off + 12),
+  };
+}
+
+/** Writes a header with nlmsg_len 0; returns its offset for {@link endMessage}. */
+export function startMessage(w: Writer, type: number, flags: number, seq: number, pid = 0): number {
+  const at = w.length;
+  w.ensure(NLMSG_HDRLEN);
+  const b = w.buf;
+  b.writeUInt32LE(0, at);
+  b.writeUInt16LE(type, at + 4);
+  b.writeUInt16LE(flags, at + 6);
+  b.writeUInt32LE(seq >>> 0, at + 8);
+  b.writeUInt32LE(pid >>> 0, at + 12);
+  w.length += NLMSG_HDRLEN;
+  return at;
+}
+
+/** Patches nlmsg_len of the message started at `at` and pads to 4 bytes. */
+export function endMessage(w: Writer, at: number): void {
+  w.buf.writeUInt32LE(w.length - at, at);
+  w.pad();
+}
+
+const COMMON: ReadonlyArray<readonly [string, number]> = [
+  ['NLM_F_REQUEST', NLM_F.NLM_F_REQUEST],
+  ['NLM_F_MULTI', NLM_F.NLM_F_MULTI],
+  ['NLM_F_ACK', NLM_F.NLM_F_ACK],
+  ['NLM_F_ECHO', NLM_F.NLM_F_ECHO],
+  ['NLM_F_DUMP_INTR', NLM_F.NLM_F_DUMP_INTR],
+  ['NLM_F_DUMP_FILTERED', NLM_F.NLM_F_DUMP_FILTERED],
+];
+
+const BY_KIND: Record<MessageKind, ReadonlyArray<readonly [string, number]>> = {
+  get: [
+    ['NLM_F_DUMP', NLM_F.NLM_F_DUMP],
+    ['NLM_F_ROOT', NLM_F.NLM_F_ROOT],
+    ['NLM_F_MATCH', NLM_F.NLM_F_MATCH],
+    ['NLM_F_ATOMIC', NLM_F.NLM_F_ATOMIC],
+  ],
+  new: [
+    ['NLM_F_REPLACE', NLM_F.NLM_F_REPLACE],
+    ['NLM_F_EXCL', NLM_F.NLM_F_EXCL],
+    ['NLM_F_CREATE', NLM_F.NLM_F_CREATE],
+    ['NLM_F_APPEND', NLM_F.NLM_F_APPEND],
+  ],
+  set: [
+    ['NLM_F_REPLACE', NLM_F.NLM_F_REPLACE],
+    ['NLM_F_EXCL', NLM_F.NLM_F_EXCL],
+    ['NLM_F_CREATE', NLM_F.NLM_F_CREATE],
+    ['NLM_F_APPEND', NLM_F.NLM_F_APPEND],
+  ],
+  del: [
+    ['NLM_F_NONREC', NLM_F.NLM_F_NONREC],
+    ['NLM_F_BULK', NLM_F.NLM_F_BULK],
+  ],
+  ack: [
+    ['NLM_F_CAPPED', NLM_F.NLM_F_CAPPED],
+    ['NLM_F_ACK_TLVS', NLM_F.NLM_F_ACK_TLVS],
+  ],
+  other: [],
+};
+
+/** Names the flags set in `flags` for a message of the given kind; unnamed bits as hex. */
+export function flagNames(flags: number, kind: MessageKind): string[] {
+  const out: string[] = [];
+  let rest = flags;
+  for (const [n, b] of COMMON) {
+    if (rest & b) {
+      out.push(n);
+      rest &= ~b;
+    }
+  }
+  for (const [n, b] of BY_KIND[kind]) {
+    if ((rest & b) === b) {
+      out.push(n);
+      rest &= ~b;
+    }
+  }
+  if (rest) out.push(`0x${rest.toString(16)}`);
+  return out;
+}
+
+/** Names of the control message types (NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE, NLMSG_OVERRUN). */
+export const CONTROL_TYPES: ReadonlyMap<number, string> = new Map([
+  [NLMSG.NLMSG_NOOP, 'NLMSG_NOOP'],
+  [NLMSG.NLMSG_ERROR, 'NLMSG_ERROR'],
+  [NLMSG.NLMSG_DONE, 'NLMSG_DONE'],
+  [NLMSG.NLMSG_OVERRUN, 'NLMSG_OVERRUN'],
+]);

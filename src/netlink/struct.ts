@@ -1,0 +1,244 @@
+/**
+ * Fixed C structs (ifinfomsg, rtmsg, rtnl_link_stats64, ifla_cacheinfo...) declared as data: C field
+ * names for the debugger, camelCase names for the API. Structs may arrive shorter or longer than
+ * declared (the kernel grows them): fields that fit are decoded, the rest are left out.
+ */
+import type { Codec, Json } from './codec.js';
+import { DecodeError, ValidationError } from './errors.js';
+import type { Writer } from './writer.js';
+
+/** A struct field's primitive type. */
+export type FieldType =
+  | 'u8'
+  | 'u16'
+  | 'u32'
+  | 's8'
+  | 's16'
+  | 's32'
+  | 'u64'
+  | 'be16'
+  | 'be32'
+  | `bytes${number}`;
+
+type FieldValue<F extends FieldType> = F extends 'u64'
+  ? bigint
+  : F extends `bytes${number}`
+    ? Uint8Array
+    : number;
+
+/** One field: [C name, API name (null for padding), type]. */
+export type FieldSpec = readonly [cName: string, key: string | null, type: FieldType];
+
+/** The API object a struct decodes to. */
+export type StructValue<F extends readonly FieldSpec[]> = {
+  [E in F[number] as E[1] extends string ? E[1] : never]?: FieldValue<E[2]>;
+};
+
+interface Field {
+  cName: string;
+  key: string | null;
+  type: FieldType;
+  offset: number;
+  size: number;
+}
+
+function sizeOf(t: FieldType): number {
+  switch (t) {
+    case 'u8':
+    case 's8':
+      return 1;
+    case 'u16':
+    case 's16':
+    case 'be16':
+      return 2;
+    case 'u32':
+    case 's32':
+    case 'be32':
+      return 4;
+    case 'u64':
+      return 8;
+    default:
+      return Number(t.slice(5));
+  }
+}
+
+const LIMITS: Record<string, [number, number]> = {
+  u8: [0, 0xff],
+  u16: [0, 0xffff],
+  be16: [0, 0xffff],
+  u32: [0, 0xffffffff],
+  be32: [0, 0xffffffff],
+  s8: [-0x80, 0x7f],
+  s16: [-0x8000, 0x7fff],
+  s32: [-0x80000000, 0x7fffffff],
+};
+
+function read(buf: Buffer, f: Field, at: number): number | bigint | Uint8Array {
+  switch (f.type) {
+    case 'u8':
+      return buf[at];
+    case 's8':
+      return buf.readInt8(at);
+    case 'u16':
+      return buf.readUInt16LE(at);
+    case 's16':
+      return buf.readInt16LE(at);
+    case 'be16':
+      return buf.readUInt16BE(at);
+    case 'u32':
+      return buf.readUInt32LE(at);
+    case 's32':
+      return buf.readInt32LE(at);
+    case 'be32':
+      return buf.readUInt32BE(at);
+    case 'u64':
+      return buf.readBigUInt64LE(at);
+    default:
+      return new Uint8Array(buf.subarray(at, at + f.size));
+  }
+}
+
+function write(w: Writer, f: Field, v: unknown, name: string): void {
+  const at = w.length;
+  w.ensure(f.size);
+  const b = w.buf;
+  if (f.type === 'u64') {
+    const x = v === undefined ? 0n : v;
+    if (typeof x !== 'bigint' || x < 0n || x >= 1n << 64n)
+      throw new ValidationError(`${name}.${f.key ?? f.cName}`, v, 'expected a u64 bigint');
+    b.writeBigUInt64LE(x, at);
+  } else if (f.type.startsWith('bytes')) {
+    const x = v === undefined ? new Uint8Array(f.size) : v;
+    if (!(x instanceof Uint8Array) || x.length !== f.size)
+      throw new ValidationError(`${name}.${f.key ?? f.cName}`, v, `expected ${f.size} bytes`);
+    b.set(x, at);
+  } else {
+    const x = v === undefined ? 0 : v;
+    const [min, max] = LIMITS[f.type];
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max)
+      throw new ValidationError(`${name}.${f.key ?? f.cName}`, v, `expected ${f.type} (${min}..${max})`);
+    switch (f.type) {
+      case 'u8':
+        b[at] = x;
+        break;
+      case 's8':
+        b.writeInt8(x, at);
+        break;
+      case 'u16':
+        b.writeUInt16LE(x, at);
+        break;
+      case 's16':
+        b.writeInt16LE(x, at);
+        break;
+      case 'be16':
+        b.writeUInt16BE(x, at);
+        break;
+      case 'u32':
+        b.writeUInt32LE(x, at);
+        break;
+      case 's32':
+        b.writeInt32LE(x, at);
+        break;
+      case 'be32':
+        b.writeUInt32BE(x, at);
+        break;
+    }
+  }
+  w.length = at + f.size;
+}
+
+/** A declared C struct. */
+export interface StructCodec<V> extends Codec<V> {
+  readonly kind: 'struct';
+  /** The C struct's name. */
+  readonly typeName: string;
+  /** sizeof(struct). */
+  readonly size: number;
+  /** The fields in order, with their offsets. */
+  readonly fields: ReadonlyArray<Readonly<Field>>;
+  /** C field name -> value, for the debugger (only fields present in the bytes). */
+  describe(buf: Buffer, off: number, len: number): Record<string, Json>;
+  /** Writes a struct from the debugger's C-named fields. */
+  encodeC(w: Writer, fields: Record<string, Json>, name: string): void;
+}
+
+/** Declares a C struct from its fields, in order (offsets follow C layout with explicit padding fields). */
+export function struct<const F extends readonly FieldSpec[]>(
+  cName: string,
+  specs: F,
+): StructCodec<StructValue<F>> {
+  const fields: Field[] = [];
+  let offset = 0;
+  for (const [fc, key, type] of specs) {
+    const size = sizeOf(type);
+    fields.push({ cName: fc, key, type, offset, size });
+    offset += size;
+  }
+  const size = offset;
+  const jsonOf = (v: number | bigint | Uint8Array): Json =>
+    typeof v === 'bigint'
+      ? v <= 9007199254740991n
+        ? Number(v)
+        : v.toString()
+      : v instanceof Uint8Array
+        ? Buffer.from(v).toString('hex')
+        : v;
+  const fromJson = (f: Field, j: Json | undefined): number | bigint | Uint8Array | undefined => {
+    if (j === undefined || j === null) return undefined;
+    if (f.type === 'u64') return typeof j === 'number' || typeof j === 'string' ? BigInt(j) : undefined;
+    if (f.type.startsWith('bytes'))
+      return typeof j === 'string' ? new Uint8Array(Buffer.from(j, 'hex')) : undefined;
+    return typeof j === 'number' ? j : Number(j);
+  };
+  const codec: StructCodec<StructValue<F>> = {
+    kind: 'struct',
+    typeName: cName,
+    size,
+    fields,
+    decode(buf, off, len) {
+      if (len < 0 || off + len > buf.length) throw new DecodeError(`${cName} out of bounds`, off);
+      const out: Record<string, unknown> = {};
+      for (const f of fields) {
+        if (f.offset + f.size > len) break;
+        if (f.key !== null) out[f.key] = read(buf, f, off + f.offset);
+      }
+      return out as StructValue<F>;
+    },
+    encode(w, v, name) {
+      if (typeof v !== 'object' || v === null) throw new ValidationError(name, v, `expected ${cName} fields`);
+      const o = v as Record<string, unknown>;
+      for (const f of fields) write(w, f, f.key === null ? undefined : o[f.key], name);
+    },
+    describe(buf, off, len) {
+      const out: Record<string, Json> = {};
+      for (const f of fields) {
+        if (f.offset + f.size > len) break;
+        out[f.cName] = jsonOf(read(buf, f, off + f.offset));
+      }
+      return out;
+    },
+    encodeC(w, j, name) {
+      for (const f of fields) {
+        if (!(f.cName in j)) break;
+        write(w, f, fromJson(f, j[f.cName]), name);
+      }
+    },
+    toJSON(v) {
+      const out: Record<string, Json> = {};
+      for (const f of fields) {
+        if (f.key === null) continue;
+        const x = (v as Record<string, number | bigint | Uint8Array | undefined>)[f.key];
+        if (x !== undefined) out[f.cName] = jsonOf(x);
+      }
+      return out;
+    },
+    fromJSON(j, name) {
+      if (typeof j !== 'object' || j === null || Array.isArray(j))
+        throw new ValidationError(name, j, `expected ${cName} fields`);
+      const out: Record<string, unknown> = {};
+      for (const f of fields) if (f.key !== null && f.cName in j) out[f.key] = fromJson(f, j[f.cName]);
+      return out as StructValue<F>;
+    },
+  };
+  return codec;
+}

@@ -1,0 +1,18 @@
+import { struct } from '../../netlink/struct.js';
+
+/** struct ifaddrmsg (linux/if_addr.h). */
+export const ifaddrmsg = struct('ifaddrmsg', [
+  ['ifa_family', 'family', 'u8'],
+  ['ifa_prefixlen', 'prefixlen', 'u8'],
+  ['ifa_flags', 'flags', 'u8'],
+  ['ifa_scope', 'scope', 'u8'],
+  ['ifa_index', 'index', 'u32'],
+]);
+
+/** struct ifa_cacheinfo (linux/if_addr.h): lifetimes in seconds, timestamps in hundredths of a second. */
+export const ifaCacheinfo = struct('ifa_cacheinfo', [
+  ['ifa_prefered', 'preferred', 'u32'],
+  ['ifa_valid', 'valid', 'u32'],
+  ['cstamp', 'cstamp', 'u32'],
+  ['tstamp', 'tstamp', 'u32'],
+]);
