@@ -21,9 +21,6 @@ export const MS_SHARED = 1 << 20;
  */
 export const MNT_DETACH = 2;
 
-/** Filesystem magic of nsfs, the filesystem behind `/proc/PID/ns/*`: `NSFS_MAGIC` from `<linux/magic.h>`. */
-export const NSFS_MAGIC = 0x6e736673;
-
 /** Longest file name component: `NAME_MAX` from `<linux/limits.h>`. */
 export const NAME_MAX = 255;
 
