@@ -105,6 +105,8 @@ export class NetlinkSocket {
   private readonly from = Buffer.alloc(12);
   private readonly fromLen = Buffer.alloc(4);
   private waiting: Promise<unknown> | undefined;
+  /** Calls running on pool threads; the fd is closed only after they return. */
+  private readonly inflight = new Set<Promise<unknown>>();
 
   private constructor(fd: number, portId: number, protocol: number, recvBufferSize: number) {
     this.fd = fd;
@@ -197,7 +199,7 @@ export class NetlinkSocket {
   async send(buf: Buffer, len = buf.length): Promise<void> {
     this.assertOpen();
     for (;;) {
-      const r = await sysSendtoAsync(this.fd, buf, len, 0, KERNEL);
+      const r = await this.track(sysSendtoAsync(this.fd, buf, len, 0, KERNEL));
       if (r.value < 0 && r.errno === ERRNO.EINTR) continue;
       check(r, 'sendto');
       this.stats.sent++;
@@ -241,11 +243,18 @@ export class NetlinkSocket {
       const from = Buffer.alloc(12);
       const len = Buffer.alloc(4);
       len.writeUInt32LE(12);
-      this.waiting = sysRecvfromAsync(this.fd, peek, MSG.MSG_PEEK, from, len).finally(() => {
+      this.waiting = this.track(sysRecvfromAsync(this.fd, peek, MSG.MSG_PEEK, from, len)).finally(() => {
         this.waiting = undefined;
       });
     }
     return this.waiting.then(() => undefined);
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p;
   }
 
   private accept(n: number): Datagram | undefined {
@@ -259,24 +268,26 @@ export class NetlinkSocket {
     return { data: this.rx.subarray(0, n), senderPort: sender, groups: this.from.readUInt32LE(8) };
   }
 
+  private closing = false;
+
   private assertOpen(): void {
-    if (this.fd < 0) throw new ClosedError('netlink socket is closed');
+    if (this.fd < 0 || this.closing) throw new ClosedError('netlink socket is closed');
   }
 
   /** True once closed. */
   get closed(): boolean {
-    return this.fd < 0;
+    return this.fd < 0 || this.closing;
   }
 
-  /** Closes the socket, after any pool thread waiting on it has returned. */
+  /** Closes the socket, after every call running on a pool thread for it has returned. */
   async close(): Promise<void> {
     if (this.fd < 0) return;
-    const w = this.waiting;
-    if (w) await w.catch(() => undefined);
+    this.closing = true;
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
     this.closeSync();
   }
 
-  /** Closes the socket now. Do not use while a wait is in flight; prefer {@link close}. */
+  /** Closes the socket now. Not while a pool thread uses it (the fd number could be reused under it): prefer {@link close}. */
   closeSync(): void {
     if (this.fd < 0) return;
     const fd = this.fd;
