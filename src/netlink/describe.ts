@@ -435,6 +435,31 @@ export function describeMessages(protocol: Protocol, buf: Buffer): MessageNode[]
   return out;
 }
 
+/** A datagram as the debugger shows it: its messages, and bytes after them that the kernel ignores. */
+export interface DatagramNode {
+  /** The messages. */
+  messages: MessageNode[];
+  /** Bytes after the last message (iproute2 sends some requests padded with zeros), as hex. */
+  trailing?: string;
+}
+
+/**
+ * Describes a datagram the way the kernel reads one: messages until fewer than 16 bytes remain or a
+ * header's nlmsg_len is 0 with only zeros after it (netlink_rcv_skb stops there too).
+ */
+export function describeDatagram(protocol: Protocol, buf: Buffer): DatagramNode {
+  const messages: MessageNode[] = [];
+  let p = 0;
+  while (p < buf.length) {
+    const rest = buf.subarray(p);
+    if (rest.every((b) => b === 0)) return { messages, trailing: rest.toString('hex') };
+    const node = describeMessage(protocol, buf, p);
+    messages.push(node);
+    p += align(node.nlmsg_len);
+  }
+  return { messages };
+}
+
 /** Finds the path of kernel names to the attribute that starts at or contains `offset`. */
 export function attrPathAt(nodes: readonly AttrNode[] | undefined, offset: number): string[] {
   for (const n of nodes ?? []) {
