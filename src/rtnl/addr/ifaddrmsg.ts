@@ -1,3 +1,4 @@
+import type { ValueOf } from '../../netlink/codec.js';
 import { struct } from '../../netlink/struct.js';
 
 /** struct ifaddrmsg (linux/if_addr.h). */
@@ -8,6 +9,9 @@ export const ifaddrmsg = struct('ifaddrmsg', [
   ['ifa_scope', 'scope', 'u8'],
   ['ifa_index', 'index', 'u32'],
 ]);
+
+/** A decoded struct ifaddrmsg. */
+export type IfAddrMsg = ValueOf<typeof ifaddrmsg>;
 
 /** struct ifa_cacheinfo (linux/if_addr.h): lifetimes in seconds, timestamps in hundredths of a second. */
 export const ifaCacheinfo = struct('ifa_cacheinfo', [
