@@ -35,6 +35,12 @@ export interface ConnectionOptions extends Partial<Omit<SocketOptions, 'protocol
   maxDatagram?: number;
   /** Yield to the event loop after this many ms of continuous receiving. Default 8. */
   sliceMs?: number;
+  /**
+   * Where sendto(2) runs: 'pool' (default) on a libuv pool thread, so the kernel's work and any wait
+   * for the rtnl lock stay off the event loop; 'inline' on the calling thread, about 60 us faster per
+   * datagram, for scripts and short-lived commands that have nothing else to do meanwhile.
+   */
+  send?: 'pool' | 'inline';
 }
 
 /** Options of one request. */
@@ -119,6 +125,7 @@ export class Connection {
   private readonly trace?: TraceSink;
   private readonly maxDatagram: number;
   private readonly sliceMs: number;
+  private readonly inline: boolean;
   private readonly writer = new Writer(64 * 1024);
 
   private constructor(socket: NetlinkSocket, protocol: Protocol, opts: ConnectionOptions) {
@@ -127,6 +134,7 @@ export class Connection {
     this.trace = opts.trace ?? traceFromEnv(protocol);
     this.maxDatagram = opts.maxDatagram ?? 256 * 1024;
     this.sliceMs = opts.sliceMs ?? 8;
+    this.inline = opts.send === 'inline';
   }
 
   /** Opens a connection (a socket bound in the given namespace, if any). */
@@ -406,7 +414,8 @@ export class Connection {
       for (let o = this.takeBatch(); o; o = this.takeBatch()) {
         this.trace?.('to-kernel', o.bytes);
         try {
-          await this.socket.send(o.bytes);
+          if (this.inline) this.socket.sendSync(o.bytes);
+          else await this.socket.send(o.bytes);
         } catch (e) {
           for (const p of o.pendings) this.fail(p, e as Error);
           continue;
