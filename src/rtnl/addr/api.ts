@@ -10,16 +10,20 @@ import type { Connection } from '../../netlink/connection.js';
 import { ValidationError } from '../../netlink/errors.js';
 import type { Message } from '../../netlink/message.js';
 import { NetlinkError } from '../../netlink/netlink-error.js';
-import { type Scope, scopeName, scopeNumber, suffixNames } from '../route/names.js';
+import {
+  type Family,
+  familyNumber,
+  type Scope,
+  scopeName,
+  scopeNumber,
+  suffixNames,
+} from '../route/names.js';
 import { parsePrefix, validateAddress, validateU32 } from '../validate.js';
 import type { AddrAttrs } from './attrs.js';
 import { type DevRef, resolveDev } from './dev.js';
 import { type AddrFlag, addrFlagBits, addrFlagNames, type SettableAddrFlag } from './flags.js';
 import type { IfAddrMsg } from './ifaddrmsg.js';
 import { rtmDelAddr, rtmGetAddr, rtmNewAddr } from './messages.js';
-
-/** An address family by name. */
-export type Family = 'inet' | 'inet6';
 
 /** A lifetime in seconds, or `forever`. */
 export type Lifetime = number | 'forever';
@@ -100,13 +104,6 @@ export interface AddrRequest {
   header: IfAddrMsg;
   /** The IFA_* attributes. */
   attrs: AddrAttrs;
-}
-
-/** AF_* number of a family name; throws ValidationError. */
-export function familyNumber(f: Family, field = 'family'): number {
-  if (f === 'inet') return AF.AF_INET;
-  if (f === 'inet6') return AF.AF_INET6;
-  throw new ValidationError(field, f, "expected 'inet' or 'inet6'");
 }
 
 const lifetime = (v: Lifetime, field: string): number => (v === 'forever' ? FOREVER : validateU32(field, v));

@@ -9,9 +9,9 @@ import { type AddrAttrs, addrAttrs } from './attrs.js';
 import { type IfAddrMsg, ifaddrmsg } from './ifaddrmsg.js';
 
 /** The message spec of an address message. */
-export type AddrSpec = MessageSpec<IfAddrMsg, AddrAttrs>;
+export type AddrMessageSpec = MessageSpec<IfAddrMsg, AddrAttrs>;
 
-const spec = (name: string, type: number, kind: 'new' | 'del' | 'get'): AddrSpec => ({
+const spec = (name: string, type: number, kind: 'new' | 'del' | 'get'): AddrMessageSpec => ({
   name,
   type,
   kind,

@@ -3,6 +3,7 @@
  * RT_SCOPE / RTPROT / RTN / RT_TABLE tables, and conversions between names and numbers.
  */
 import { RT_SCOPE, RT_TABLE, RTN, RTPROT } from '../../constants/rtnetlink.js';
+import { AF } from '../../constants/socket.js';
 import { ValidationError } from '../../netlink/errors.js';
 
 type Suffix<K, P extends string> = K extends `${P}${infer R}` ? Lowercase<R> : never;
@@ -95,3 +96,14 @@ export const routeTypeNumber = (v: RouteType, field = 'type'): number =>
 export const routeTypeName = (n: number): RouteType => toName(n, ROUTE_TYPES);
 /** A table's id (1..2^32-1); throws ValidationError naming `field`. */
 export const tableNumber = (v: Table, field = 'table'): number => toNumber(field, v, TABLES, 1, 0xffffffff);
+
+/** The address families of addresses and routes, by `ip`'s names. */
+export const FAMILIES = { inet: AF.AF_INET, inet6: AF.AF_INET6 } as const;
+/** An address family by name. */
+export type Family = keyof typeof FAMILIES;
+
+/** AF_INET or AF_INET6 for a family name; throws ValidationError naming `field`. */
+export function familyNumber(f: Family, field = 'family'): number {
+  if (f === 'inet' || f === 'inet6') return FAMILIES[f];
+  throw new ValidationError(field, f, "expected 'inet' or 'inet6'");
+}
