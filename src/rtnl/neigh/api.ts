@@ -1,0 +1,223 @@
+/**
+ * ARP and NDP neighbours (`ip neigh`): list, get, add, replace and delete entries of the IPv4 and
+ * IPv6 neighbour tables, including proxy entries (NTF_PROXY).
+ */
+import { NTF, NTF_EXT } from '../../constants/neighbour.js';
+import { NLM_F } from '../../constants/netlink.js';
+import { AF } from '../../constants/socket.js';
+import { parseMac } from '../../netlink/address.js';
+import type { ValueOf } from '../../netlink/codec.js';
+import type { Connection } from '../../netlink/connection.js';
+import { ValidationError } from '../../netlink/errors.js';
+import type { Message } from '../../netlink/message.js';
+import { NetlinkError } from '../../netlink/netlink-error.js';
+import { validateAddress, validateInt } from '../validate.js';
+import type { NeighAttrs } from './attrs.js';
+import { type LinkRef, linkIndex } from './link-ref.js';
+import { type NdMsg, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from './messages.js';
+import { flagNames, type NeighFlag, type NeighState, stateMask, stateNames, stateValue } from './names.js';
+import type { ndaCacheinfo } from './ndmsg.js';
+
+/** The address families with a neighbour table. */
+export type NeighFamily = 'inet' | 'inet6';
+
+/** NDA_CACHEINFO: when the entry was last confirmed, used and updated (clock ticks ago), and its refcount. */
+export type NeighCacheinfo = ValueOf<typeof ndaCacheinfo>;
+
+/** A neighbour table entry, as the kernel reports it. */
+export interface Neighbour {
+  /** 'inet' (ARP) or 'inet6' (NDP); the number for any other family. */
+  family: NeighFamily | number;
+  /** The interface (ndm_ifindex); 0 for a proxy entry without a device. */
+  ifindex: number;
+  /** The neighbour's IP address (NDA_DST). */
+  dst?: string;
+  /** Its link-layer address (NDA_LLADDR), when resolved. */
+  lladdr?: string;
+  /** The NUD_* states set (usually one); empty for NUD_NONE. */
+  state: NeighState[];
+  /** The NTF_* flags set. */
+  flags: NeighFlag[];
+  /** A proxy entry (NTF_PROXY). */
+  proxy: boolean;
+  /** The neighbour is a router (NTF_ROUTER, IPv6). */
+  router: boolean;
+  /** Kept resolved by the kernel (NTF_EXT_MANAGED in NDA_FLAGS_EXT). */
+  managed: boolean;
+  /** Who installed it (NDA_PROTOCOL, RTPROT_* numbers), when set. */
+  protocol?: number;
+  /** Probes sent (NDA_PROBES). */
+  probes?: number;
+  /** Ages and reference count (NDA_CACHEINFO). */
+  cacheinfo?: NeighCacheinfo;
+  /** Every attribute the kernel sent. */
+  attrs: NeighAttrs;
+}
+
+/** Which entries {@link Neighbours.list} returns. */
+export interface NeighbourFilter {
+  /** Only this family (default: both). */
+  family?: NeighFamily;
+  /** Only entries on this interface (NDA_IFINDEX, filtered by the kernel). */
+  dev?: LinkRef;
+  /** Only entries on ports of this master (NDA_MASTER, filtered by the kernel). */
+  master?: LinkRef;
+  /** true: the proxy entries instead of the neighbours (NTF_PROXY in the request). */
+  proxy?: boolean;
+  /** Only entries in one of these states (filtered here: the kernel has no state filter for dumps). */
+  state?: NeighState | 'none' | readonly (NeighState | 'none')[];
+}
+
+/** Names a neighbour entry: for {@link Neighbours.get} and {@link Neighbours.delete}. */
+export interface NeighbourKey {
+  /** The IPv4 or IPv6 address. */
+  dst: string;
+  /** The interface; optional for proxy entries only. */
+  dev?: LinkRef;
+  /** A proxy entry (NTF_PROXY). */
+  proxy?: boolean;
+}
+
+/** A neighbour entry to add or replace (`ip neigh add|replace`). */
+export interface NeighbourSpec extends NeighbourKey {
+  /** Link-layer address (e.g. 02:00:00:00:00:01); needed by most states, not by proxy entries. */
+  lladdr?: string;
+  /** NUD state. Default 'permanent', as `ip neigh` does. */
+  state?: NeighState | 'none';
+  /** Mark the neighbour a router (NTF_ROUTER, IPv6). */
+  router?: boolean;
+  /** Learned by an external control plane (NTF_EXT_LEARNED). */
+  externLearned?: boolean;
+  /** Have the kernel keep it resolved (NTF_EXT_MANAGED). */
+  managed?: boolean;
+  /** Originator (NDA_PROTOCOL, an RTPROT_* number, 0..255). */
+  protocol?: number;
+}
+
+const FAMILIES: Record<NeighFamily, number> = { inet: AF.AF_INET, inet6: AF.AF_INET6 };
+
+function familyName(n: number): NeighFamily | number {
+  return n === AF.AF_INET ? 'inet' : n === AF.AF_INET6 ? 'inet6' : n;
+}
+
+/** The API view of an RTM_NEWNEIGH message. */
+export function toNeighbour(m: Message<NdMsg, NeighAttrs>): Neighbour {
+  const h = m.header;
+  const a = m.attrs;
+  const flags = h.flags ?? 0;
+  const n: Neighbour = {
+    family: familyName(h.family ?? 0),
+    ifindex: h.ifindex ?? 0,
+    state: stateNames(h.state ?? 0),
+    flags: flagNames(flags),
+    proxy: (flags & NTF.NTF_PROXY) !== 0,
+    router: (flags & NTF.NTF_ROUTER) !== 0,
+    managed: ((a.flagsExt ?? 0) & NTF_EXT.NTF_EXT_MANAGED) !== 0,
+    attrs: a,
+  };
+  if (a.dst !== undefined) n.dst = a.dst;
+  if (a.lladdr !== undefined) n.lladdr = a.lladdr;
+  if (a.protocol !== undefined) n.protocol = a.protocol;
+  if (a.probes !== undefined) n.probes = a.probes;
+  if (a.cacheinfo !== undefined) n.cacheinfo = a.cacheinfo;
+  return n;
+}
+
+function describeKey(k: NeighbourKey): string {
+  const dev = typeof k.dev === 'string' ? ` dev ${k.dev}` : k.dev ? ` dev #${k.dev.index}` : '';
+  return `${k.proxy ? 'proxy ' : ''}${k.dst}${dev}`;
+}
+
+/** The IPv4 and IPv6 neighbour tables of the connection's namespace. */
+export class Neighbours {
+  /** The rtnetlink connection requests go through. */
+  readonly conn: Connection;
+
+  constructor(conn: Connection) {
+    this.conn = conn;
+  }
+
+  /** Lists neighbours (or, with `proxy: true`, proxy entries), like `ip neigh show [proxy]`. */
+  async list(filter: NeighbourFilter = {}): Promise<Neighbour[]> {
+    const family = filter.family === undefined ? AF.AF_UNSPEC : FAMILIES[filter.family];
+    if (family === undefined)
+      throw new ValidationError('family', filter.family, "expected 'inet' or 'inet6'");
+    const states = filter.state === undefined ? undefined : stateMask(filter.state);
+    const attrs: NeighAttrs = {};
+    if (filter.dev !== undefined) attrs.ifindex = await linkIndex(this.conn, filter.dev, 'dev');
+    if (filter.master !== undefined) attrs.master = await linkIndex(this.conn, filter.master, 'master');
+    const msgs = await this.conn.dump(
+      RTM_GETNEIGH,
+      { family, flags: filter.proxy ? NTF.NTF_PROXY : 0 },
+      attrs,
+      { context: filter.proxy ? 'neigh show proxy' : 'neigh show' },
+    );
+    const out = msgs.map((m) => toNeighbour(m as Message<NdMsg, NeighAttrs>));
+    if (states === undefined) return out;
+    return out.filter((n) => {
+      const s = stateMask(n.state);
+      return states === 0 ? s === 0 : (s & states) !== 0;
+    });
+  }
+
+  /** Gets one entry (RTM_GETNEIGH); undefined when there is none. */
+  async get(key: NeighbourKey): Promise<Neighbour | undefined> {
+    const { header, attrs } = await this.keyOf(key);
+    try {
+      const [m] = await this.conn.request(RTM_GETNEIGH, header, attrs, {
+        context: `neigh get ${describeKey(key)}`,
+      });
+      return m ? toNeighbour(m as Message<NdMsg, NeighAttrs>) : undefined;
+    } catch (e) {
+      if (e instanceof NetlinkError && e.code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  /** Adds an entry (`ip neigh add`); fails with EEXIST when it exists. */
+  add(entry: NeighbourSpec): Promise<void> {
+    return this.write(entry, NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL, 'neigh add');
+  }
+
+  /** Adds or replaces an entry (`ip neigh replace`). */
+  replace(entry: NeighbourSpec): Promise<void> {
+    return this.write(entry, NLM_F.NLM_F_CREATE | NLM_F.NLM_F_REPLACE, 'neigh replace');
+  }
+
+  /** Deletes an entry (`ip neigh del`). */
+  async delete(key: NeighbourKey): Promise<void> {
+    const { header, attrs } = await this.keyOf(key);
+    await this.conn.request(RTM_DELNEIGH, header, attrs, { context: `neigh del ${describeKey(key)}` });
+  }
+
+  private async keyOf(key: NeighbourKey): Promise<{ header: NdMsg; attrs: NeighAttrs }> {
+    if (typeof key !== 'object' || key === null)
+      throw new ValidationError('neighbour', key, 'expected an object');
+    const { family } = validateAddress(key.dst, 'dst');
+    if (key.dev === undefined && !key.proxy)
+      throw new ValidationError('dev', key.dev, 'an interface is needed (only proxy entries may go without)');
+    const ifindex = key.dev === undefined ? 0 : await linkIndex(this.conn, key.dev, 'dev');
+    return {
+      header: { family, ifindex, flags: key.proxy ? NTF.NTF_PROXY : 0 },
+      attrs: { dst: key.dst },
+    };
+  }
+
+  private async write(entry: NeighbourSpec, flags: number, what: string): Promise<void> {
+    if (typeof entry !== 'object' || entry === null)
+      throw new ValidationError('neighbour', entry, 'expected an object');
+    if (entry.lladdr !== undefined) parseMac(entry.lladdr, 'lladdr');
+    const state = stateValue(entry.state ?? 'permanent');
+    if (entry.protocol !== undefined) validateInt('protocol', entry.protocol, 0, 255);
+    const { header, attrs } = await this.keyOf(entry);
+    header.state = state;
+    header.flags =
+      (header.flags ?? 0) |
+      (entry.router ? NTF.NTF_ROUTER : 0) |
+      (entry.externLearned ? NTF.NTF_EXT_LEARNED : 0);
+    if (entry.lladdr !== undefined) attrs.lladdr = entry.lladdr;
+    if (entry.protocol !== undefined) attrs.protocol = entry.protocol;
+    if (entry.managed) attrs.flagsExt = NTF_EXT.NTF_EXT_MANAGED;
+    await this.conn.request(RTM_NEWNEIGH, header, attrs, { flags, context: `${what} ${describeKey(entry)}` });
+  }
+}
