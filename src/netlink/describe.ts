@@ -62,6 +62,11 @@ export interface AttrNode {
   pad?: string;
   /** Why the payload did not decode, when it did not. */
   error?: string;
+  /**
+   * Set when these bytes do not frame as an attribute (bad nla_len, or fewer than 4 bytes left):
+   * then `hex` holds them all, header included, and they are written back as they are.
+   */
+  framing_error?: string;
 }
 
 /** One record of a record array. */
@@ -111,6 +116,8 @@ export interface MessageNode {
   hex?: string;
   /** Why the payload did not decode. */
   decode_error?: string;
+  /** Non-zero padding bytes after the message, as hex. */
+  pad?: string;
 }
 
 const hex = (buf: Buffer, a: number, b: number): string => buf.toString('hex', a, b);
@@ -175,8 +182,8 @@ export function describeAttrs(
         nla_len: alen,
         type,
         name: null,
-        hex: hex(buf, p + NLA_HDRLEN, end),
-        error: `bad nla_len ${alen}`,
+        hex: hex(buf, p, end),
+        framing_error: `bad nla_len ${alen}`,
       });
       return nodes;
     }
@@ -209,7 +216,7 @@ export function describeAttrs(
       type: -1,
       name: null,
       hex: hex(buf, p, end),
-      error: 'trailing bytes',
+      framing_error: 'trailing bytes',
     });
   return nodes;
 }
@@ -423,6 +430,16 @@ function describeError(
   if (tlv < end) node.error.ext_ack = describeAttrs(extAckSet, buf, tlv, end - tlv, {});
 }
 
+function markPadding(node: MessageNode, buf: Buffer, at: number): void {
+  const a = at + node.nlmsg_len;
+  const b = Math.min(at + align(node.nlmsg_len), buf.length);
+  for (let i = a; i < b; i++)
+    if (buf[i] !== 0) {
+      node.pad = buf.toString('hex', a, b);
+      return;
+    }
+}
+
 /** Describes every message in buf (a datagram or several back to back). */
 export function describeMessages(protocol: Protocol, buf: Buffer): MessageNode[] {
   const out: MessageNode[] = [];
@@ -430,6 +447,7 @@ export function describeMessages(protocol: Protocol, buf: Buffer): MessageNode[]
   while (p < buf.length) {
     const node = describeMessage(protocol, buf, p);
     out.push(node);
+    markPadding(node, buf, p);
     p += align(node.nlmsg_len);
   }
   return out;
@@ -455,6 +473,7 @@ export function describeDatagram(protocol: Protocol, buf: Buffer): DatagramNode 
     if (rest.every((b) => b === 0)) return { messages, trailing: rest.toString('hex') };
     const node = describeMessage(protocol, buf, p);
     messages.push(node);
+    markPadding(node, buf, p);
     p += align(node.nlmsg_len);
   }
   return { messages };

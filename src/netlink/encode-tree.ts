@@ -76,8 +76,8 @@ export function encodePayload(node: AttrNode, codec: Codec<unknown>, w: Writer):
 export function encodeAttrNodes(set: AttrSet<object>, nodes: readonly AttrNode[], w: Writer): void {
   let siblings: Record<string, unknown> | undefined;
   for (const n of nodes) {
-    if (n.type < 0) {
-      rawHex(w, n.hex ?? '', 'trailing bytes');
+    if (n.framing_error !== undefined) {
+      rawHex(w, n.hex ?? '', 'unframed bytes');
       continue;
     }
     let flags = 0;
@@ -164,7 +164,8 @@ export function encodeMessageNodes(protocol: Protocol, nodes: readonly MessageNo
   const w = new Writer(4096);
   nodes.forEach((n, i) => {
     encodeMessageNode(protocol, n, w);
-    if (i < nodes.length - 1) w.pad();
+    if (n.pad) rawHex(w, n.pad, 'padding');
+    else if (i < nodes.length - 1) w.pad();
   });
   return Buffer.from(w.bytes());
 }
