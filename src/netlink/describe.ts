@@ -413,6 +413,7 @@ function describeError(
   let tlv: number;
   if (!capped && rqLen >= NLMSG_HDRLEN && rq + rqLen <= end) {
     request = describeMessage(protocol, buf, rq, rq + rqLen);
+    markPadding(request, buf.subarray(0, end), rq);
     tlv = rq + align(rqLen);
   } else {
     const h: NlMsgHeader = {

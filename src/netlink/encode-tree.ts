@@ -138,7 +138,8 @@ export function encodeMessageNode(protocol: Protocol, n: MessageNode, w: Writer)
       w.buf.writeUInt32LE(r.nlmsg_len, rat);
     }
     if (n.error.ext_ack) {
-      w.pad();
+      if (r.pad) rawHex(w, r.pad, 'padding');
+      else w.pad();
       encodeAttrNodes(extAckSet, n.error.ext_ack, w);
     }
   } else if (n.nlmsg_type === NLMSG.NLMSG_DONE && n.done) {
