@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+/**
+ * The `nlwire` command. Scripts run it thousands of times, so this file imports nothing at start-up:
+ * it looks the command up in {@link COMMANDS} and loads only that command's module.
+ *
+ * Errors are one line on standard error, `nlwire: <command>: <message>`, with exit status 1 (2 for a
+ * bad command line); `NLWIRE_DEBUG=1` adds the stack trace.
+ */
+
+/** What a command module exports. */
+export interface CommandModule {
+  /** Runs the command with the arguments after its name; resolves to the exit status (0 if void). */
+  run(argv: string[]): Promise<number | undefined>;
+}
+
+/** An entry of the dispatch table. */
+interface Command {
+  /** One line for `nlwire --help`. */
+  readonly summary: string;
+  /** Loads the module (lazily: only the command that runs is loaded). */
+  readonly load: () => Promise<CommandModule>;
+}
+
+const cmd = (summary: string, load: () => Promise<CommandModule>): Command => ({ summary, load });
+
+/** The commands: one line each, a summary and the module with its `run(argv)`. */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  decode: cmd(
+    'decode netlink messages (raw, hex, pcap, pcapng, strace) to a tree or JSON',
+    () => import('./decode.js'),
+  ),
+  encode: cmd('encode the JSON view back to the exact bytes (raw, hex or pcap)', () => import('./encode.js')),
+  explain: cmd('annotated hex dump: every byte of every message explained', () => import('./explain.js')),
+};
+
+/** Errors that mean a bug in nlwire rather than a problem with what it was given. */
+const BUG_ERRORS = new Set([
+  'TypeError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'EvalError',
+  'URIError',
+]);
+
+function usage(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    'Usage: nlwire <command> [arguments]',
+    '',
+    'Linux netlink and rtnetlink in pure TypeScript.',
+    '',
+    'Commands:',
+    ...names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n].summary}`),
+    '',
+    "Run 'nlwire <command> --help' for a command's options.",
+    '',
+  ].join('\n');
+}
+
+async function version(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  // package.json sits two levels up from both src/cli/ and dist/cli/.
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return `nlwire ${pkg.version}\n`;
+}
+
+/** One line for an error: its message, or `internal error: ...` for a bug. */
+function describe(e: unknown): string {
+  if (!(e instanceof Error)) return `internal error: ${String(e)}`;
+  const line = e.message.replace(/\s*\n\s*/g, ' ').trim() || e.name;
+  return BUG_ERRORS.has(e.name) ? `internal error: ${line} (NLWIRE_DEBUG=1 shows where)` : line;
+}
+
+function report(prefix: string, e: unknown): number {
+  process.stderr.write(`${prefix}${describe(e)}\n`);
+  if (process.env.NLWIRE_DEBUG === '1' && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  return e instanceof Error && e.name === 'UsageError' ? 2 : 1;
+}
+
+/** Runs `nlwire` with the arguments after the program name; resolves to the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(await version());
+    return 0;
+  }
+  const helpFor = name === 'help' ? rest[0] : undefined;
+  if (name === 'help' && helpFor === undefined) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const command = COMMANDS[helpFor ?? name];
+  if (!command) {
+    process.stderr.write(
+      `nlwire: unknown command '${helpFor ?? name}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`,
+    );
+    return 2;
+  }
+  const prefix = `nlwire: ${helpFor ?? name}: `;
+  try {
+    const mod = await command.load();
+    return (await mod.run(helpFor ? ['--help'] : rest)) ?? 0;
+  } catch (e) {
+    return report(prefix, e);
+  }
+}
+
+// A reader that goes away (`nlwire decode x.pcap | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.exitCode = report('nlwire: ', e);
+  },
+);
