@@ -13,7 +13,7 @@ import type { Message } from '../../netlink/message.js';
 import { NetlinkError } from '../../netlink/netlink-error.js';
 import { validateAddress, validateInt } from '../validate.js';
 import type { NeighAttrs } from './attrs.js';
-import { type LinkRef, linkIndex } from './link-ref.js';
+import { type LinkRef, linkIndex, showLinkRef } from './link-ref.js';
 import { type NdMsg, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from './messages.js';
 import { flagNames, type NeighFlag, type NeighState, stateMask, stateNames, stateValue } from './names.js';
 import type { ndaCacheinfo } from './ndmsg.js';
@@ -124,7 +124,8 @@ export function toNeighbour(m: Message<NdMsg, NeighAttrs>): Neighbour {
 }
 
 function describeKey(k: NeighbourKey): string {
-  const dev = typeof k.dev === 'string' ? ` dev ${k.dev}` : k.dev ? ` dev #${k.dev.index}` : '';
+  if (typeof k !== 'object' || k === null) throw new ValidationError('neighbour', k, 'expected an object');
+  const dev = k.dev === undefined ? '' : ` dev ${showLinkRef(k.dev)}`;
   return `${k.proxy ? 'proxy ' : ''}${k.dst}${dev}`;
 }
 
@@ -144,13 +145,15 @@ export class Neighbours {
       throw new ValidationError('family', filter.family, "expected 'inet' or 'inet6'");
     const states = filter.state === undefined ? undefined : stateMask(filter.state);
     const attrs: NeighAttrs = {};
-    if (filter.dev !== undefined) attrs.ifindex = await linkIndex(this.conn, filter.dev, 'dev');
-    if (filter.master !== undefined) attrs.master = await linkIndex(this.conn, filter.master, 'master');
+    const context = filter.proxy ? 'neigh show proxy' : 'neigh show';
+    if (filter.dev !== undefined) attrs.ifindex = await linkIndex(this.conn, filter.dev, context, 'dev');
+    if (filter.master !== undefined)
+      attrs.master = await linkIndex(this.conn, filter.master, context, 'master');
     const msgs = await this.conn.dump(
       RTM_GETNEIGH,
       { family, flags: filter.proxy ? NTF.NTF_PROXY : 0 },
       attrs,
-      { context: filter.proxy ? 'neigh show proxy' : 'neigh show' },
+      { context },
     );
     const out = msgs.map((m) => toNeighbour(m as Message<NdMsg, NeighAttrs>));
     if (states === undefined) return out;
@@ -162,11 +165,10 @@ export class Neighbours {
 
   /** Gets one entry (RTM_GETNEIGH); undefined when there is none. */
   async get(key: NeighbourKey): Promise<Neighbour | undefined> {
-    const { header, attrs } = await this.keyOf(key);
+    const context = `neigh get ${describeKey(key)}`;
+    const { header, attrs } = await this.keyOf(key, context);
     try {
-      const [m] = await this.conn.request(RTM_GETNEIGH, header, attrs, {
-        context: `neigh get ${describeKey(key)}`,
-      });
+      const [m] = await this.conn.request(RTM_GETNEIGH, header, attrs, { context });
       return m ? toNeighbour(m as Message<NdMsg, NeighAttrs>) : undefined;
     } catch (e) {
       if (e instanceof NetlinkError && e.code === 'ENOENT') return undefined;
@@ -186,17 +188,16 @@ export class Neighbours {
 
   /** Deletes an entry (`ip neigh del`). */
   async delete(key: NeighbourKey): Promise<void> {
-    const { header, attrs } = await this.keyOf(key);
-    await this.conn.request(RTM_DELNEIGH, header, attrs, { context: `neigh del ${describeKey(key)}` });
+    const context = `neigh del ${describeKey(key)}`;
+    const { header, attrs } = await this.keyOf(key, context);
+    await this.conn.request(RTM_DELNEIGH, header, attrs, { context });
   }
 
-  private async keyOf(key: NeighbourKey): Promise<{ header: NdMsg; attrs: NeighAttrs }> {
-    if (typeof key !== 'object' || key === null)
-      throw new ValidationError('neighbour', key, 'expected an object');
+  private async keyOf(key: NeighbourKey, context: string): Promise<{ header: NdMsg; attrs: NeighAttrs }> {
     const { family } = validateAddress(key.dst, 'dst');
     if (key.dev === undefined && !key.proxy)
       throw new ValidationError('dev', key.dev, 'an interface is needed (only proxy entries may go without)');
-    const ifindex = key.dev === undefined ? 0 : await linkIndex(this.conn, key.dev, 'dev');
+    const ifindex = key.dev === undefined ? 0 : await linkIndex(this.conn, key.dev, context, 'dev');
     return {
       header: { family, ifindex, flags: key.proxy ? NTF.NTF_PROXY : 0 },
       attrs: { dst: key.dst },
@@ -204,12 +205,11 @@ export class Neighbours {
   }
 
   private async write(entry: NeighbourSpec, flags: number, what: string): Promise<void> {
-    if (typeof entry !== 'object' || entry === null)
-      throw new ValidationError('neighbour', entry, 'expected an object');
+    const context = `${what} ${describeKey(entry)}`;
     if (entry.lladdr !== undefined) parseMac(entry.lladdr, 'lladdr');
     const state = stateValue(entry.state ?? 'permanent');
     if (entry.protocol !== undefined) validateInt('protocol', entry.protocol, 0, 255);
-    const { header, attrs } = await this.keyOf(entry);
+    const { header, attrs } = await this.keyOf(entry, context);
     header.state = state;
     header.flags =
       (header.flags ?? 0) |
@@ -218,6 +218,6 @@ export class Neighbours {
     if (entry.lladdr !== undefined) attrs.lladdr = entry.lladdr;
     if (entry.protocol !== undefined) attrs.protocol = entry.protocol;
     if (entry.managed) attrs.flagsExt = NTF_EXT.NTF_EXT_MANAGED;
-    await this.conn.request(RTM_NEWNEIGH, header, attrs, { flags, context: `${what} ${describeKey(entry)}` });
+    await this.conn.request(RTM_NEWNEIGH, header, attrs, { flags, context });
   }
 }

@@ -12,7 +12,7 @@ import { ValidationError } from '../../netlink/errors.js';
 import type { Message } from '../../netlink/message.js';
 import { validateAddress, validateInt, validatePort, validateVni } from '../validate.js';
 import type { NeighAttrs } from './attrs.js';
-import { type LinkRef, linkIndex } from './link-ref.js';
+import { type LinkRef, linkIndex, showLinkRef } from './link-ref.js';
 import { type NdMsg, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from './messages.js';
 import { flagNames, type NeighFlag, type NeighState, stateNames } from './names.js';
 
@@ -140,8 +140,8 @@ export function toFdbEntry(m: Message<NdMsg, NeighAttrs>): FdbEntry {
 }
 
 function describe(k: FdbKey): string {
-  const dev = typeof k.dev === 'string' ? k.dev : `#${k.dev?.index}`;
-  const parts = [k.lladdr, 'dev', dev];
+  if (typeof k !== 'object' || k === null) throw new ValidationError('fdb entry', k, 'expected an object');
+  const parts = [k.lladdr, 'dev', showLinkRef(k.dev)];
   if (k.vlan !== undefined) parts.push('vlan', String(k.vlan));
   if (k.dst !== undefined) parts.push('dst', k.dst);
   return parts.join(' ');
@@ -160,8 +160,9 @@ export class Fdb {
   async list(filter: FdbFilter = {}): Promise<FdbEntry[]> {
     if (filter.vlan !== undefined) validateInt('vlan', filter.vlan, 1, 4094);
     const attrs: NeighAttrs = {};
-    if (filter.dev !== undefined) attrs.ifindex = await linkIndex(this.conn, filter.dev, 'dev');
-    if (filter.master !== undefined) attrs.master = await linkIndex(this.conn, filter.master, 'master');
+    if (filter.dev !== undefined) attrs.ifindex = await linkIndex(this.conn, filter.dev, 'fdb show', 'dev');
+    if (filter.master !== undefined)
+      attrs.master = await linkIndex(this.conn, filter.master, 'fdb show', 'master');
     const msgs = await this.conn.dump(RTM_GETNEIGH, { family: AF.AF_BRIDGE }, attrs, {
       context: 'fdb show',
     });
@@ -192,12 +193,12 @@ export class Fdb {
    * dst, port, vni and via exactly; the kernel acks a delete that matched no remote.
    */
   async delete(key: FdbKey): Promise<void> {
-    const { header, attrs } = await this.encode(key);
-    await this.conn.request(RTM_DELNEIGH, header, attrs, { context: `fdb del ${describe(key)}` });
+    const context = `fdb del ${describe(key)}`;
+    const { header, attrs } = await this.encode(key, context);
+    await this.conn.request(RTM_DELNEIGH, header, attrs, { context });
   }
 
-  private async encode(k: FdbKey): Promise<{ header: NdMsg; attrs: NeighAttrs }> {
-    if (typeof k !== 'object' || k === null) throw new ValidationError('fdb entry', k, 'expected an object');
+  private async encode(k: FdbKey, context: string): Promise<{ header: NdMsg; attrs: NeighAttrs }> {
     parseMac(k.lladdr, 'lladdr');
     if (k.vlan !== undefined) validateInt('vlan', k.vlan, 1, 4094);
     if (k.dst !== undefined) validateAddress(k.dst, 'dst');
@@ -207,33 +208,31 @@ export class Fdb {
     if (k.nhId !== undefined) validateInt('nhId', k.nhId, 1, 0xffffffff);
     let flags = (k.master ? NTF.NTF_MASTER : 0) | (k.self ? NTF.NTF_SELF : 0);
     if (flags === 0) flags = NTF.NTF_SELF;
-    const ifindex = await linkIndex(this.conn, k.dev, 'dev');
+    const ifindex = await linkIndex(this.conn, k.dev, context, 'dev');
     const attrs: NeighAttrs = { lladdr: k.lladdr };
     if (k.dst !== undefined) attrs.dst = k.dst;
     if (k.vlan !== undefined) attrs.vlan = k.vlan;
     if (k.port !== undefined) attrs.port = k.port;
     if (k.vni !== undefined) attrs.vni = k.vni;
     if (k.srcVni !== undefined) attrs.srcVni = k.srcVni;
-    if (k.via !== undefined) attrs.ifindex = await linkIndex(this.conn, k.via, 'via');
+    if (k.via !== undefined) attrs.ifindex = await linkIndex(this.conn, k.via, context, 'via');
     if (k.nhId !== undefined) attrs.nhId = k.nhId;
     return { header: { family: AF.AF_BRIDGE, ifindex, flags }, attrs };
   }
 
   private async write(entry: FdbSpec, nlFlags: number, what: string): Promise<void> {
-    const stateName = entry?.state ?? 'permanent';
+    const context = `${what} ${describe(entry)}`;
+    const stateName = entry.state ?? 'permanent';
     const state = (STATES as Record<string, number>)[stateName];
     if (state === undefined)
       throw new ValidationError('state', stateName, "expected 'permanent', 'static' or 'dynamic'");
-    const { header, attrs } = await this.encode(entry);
+    const { header, attrs } = await this.encode(entry, context);
     header.state = state;
     header.flags =
       (header.flags ?? 0) |
       (entry.externLearn ? NTF.NTF_EXT_LEARNED : 0) |
       (entry.sticky ? NTF.NTF_STICKY : 0) |
       (entry.router ? NTF.NTF_ROUTER : 0);
-    await this.conn.request(RTM_NEWNEIGH, header, attrs, {
-      flags: nlFlags,
-      context: `${what} ${describe(entry)}`,
-    });
+    await this.conn.request(RTM_NEWNEIGH, header, attrs, { flags: nlFlags, context });
   }
 }
