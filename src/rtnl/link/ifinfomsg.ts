@@ -1,5 +1,5 @@
-import { ARPHRD } from '../../constants/if_arp.js';
 import { IFF } from '../../constants/if.js';
+import { ARPHRD } from '../../constants/if_arp.js';
 import { struct } from '../../netlink/struct.js';
 
 /** struct ifinfomsg (linux/rtnetlink.h). */
