@@ -31,6 +31,19 @@ function asIp(n: Neighbour, names: Map<number, string>): IpNeigh {
   return out;
 }
 
+/**
+ * Reads nlwire's view between two reads of ip's, until ip's did not change meanwhile (IPv6 multicast
+ * neighbours appear as MLD reports and router solicitations go out): then both must agree.
+ */
+async function settled<T>(ours: () => Promise<T>, theirs: () => Promise<T>): Promise<[T, T]> {
+  for (let i = 0; ; i++) {
+    const before = JSON.stringify(await theirs());
+    const mine = await ours();
+    const after = await theirs();
+    if (before === JSON.stringify(after) || i === 5) return [mine, after];
+  }
+}
+
 const byKey = (a: { dst: string; dev: string }, b: { dst: string; dev: string }) =>
   `${a.dev} ${a.dst}`.localeCompare(`${b.dev} ${b.dst}`);
 
@@ -210,8 +223,10 @@ describe.skipIf(kernelSkipReason('ip'))('Neighbours against the kernel and ip ne
     await runIp(ns.name, ['link', 'set', 'w1', 'master', 'br0']);
     await neigh.add({ dst: '10.9.0.2', lladdr: '02:00:00:00:09:02', dev: 'w1' });
     await neigh.add({ dst: '10.9.0.3', lladdr: '02:00:00:00:09:03', dev: 'v1' });
-    const ours = await neigh.list({ master: 'br0' });
-    const ip = await ipJson<IpNeigh[]>(ns.name, ['neigh', 'show', 'master', 'br0', 'nud', 'all']);
+    const [ours, ip] = await settled(
+      () => neigh.list({ master: 'br0' }),
+      () => ipJson<IpNeigh[]>(ns.name, ['neigh', 'show', 'master', 'br0', 'nud', 'all']),
+    );
     expect(ours.map((n) => n.dst).sort()).toEqual(ip.map((e) => e.dst).sort());
     expect(ours.map((n) => n.dst)).toContain('10.9.0.2');
     expect(ours.map((n) => n.dst)).not.toContain('10.9.0.3');
