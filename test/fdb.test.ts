@@ -299,7 +299,8 @@ describe.skipIf(kernelSkipReason('ip', 'bridge'))('Fdb against the kernel and br
       const e = err as NetlinkError;
       expect(e.code).toBe('EINVAL');
       expect(e.message).toMatch(/^fdb add 02:00:00:00:00:d1 dev v1 vlan 10: RTM_NEWNEIGH: EINVAL/);
-      const sent = describeMessage(rtnetlink, Buffer.from(e.request.bytes), 0);
+      expect(e.request.bytes).toBeDefined();
+      const sent = describeMessage(rtnetlink, Buffer.from(e.request.bytes ?? []), 0);
       expect(sent.attributes?.find((a) => a.type === NDA.NDA_VLAN)).toMatchObject({
         name: 'NDA_VLAN',
         value: 10,

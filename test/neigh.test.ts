@@ -35,7 +35,7 @@ function asIp(n: Neighbour, names: Map<number, string>): IpNeigh {
  * Reads nlwire's view between two reads of ip's, until ip's did not change meanwhile (IPv6 multicast
  * neighbours appear as MLD reports and router solicitations go out): then both must agree.
  */
-async function settled<T>(ours: () => Promise<T>, theirs: () => Promise<T>): Promise<[T, T]> {
+async function settled<A, B>(ours: () => Promise<A>, theirs: () => Promise<B>): Promise<[A, B]> {
   for (let i = 0; ; i++) {
     const before = JSON.stringify(await theirs());
     const mine = await ours();
