@@ -225,6 +225,18 @@ function attrsFrom(
     const p = `${path}[${i}]`;
     const codec = attrCodec(set, node.type, siblings, ctx);
     const shape = codec ? shapeOf(codec) : undefined;
+    // A scalar or string given as hex only: its value too, so that selectors can read it.
+    if (
+      node.hex !== undefined &&
+      node.value === undefined &&
+      (codec?.kind === 'string' || codec?.kind === 'scalar')
+    )
+      try {
+        const b = Buffer.from(node.hex, 'hex');
+        node.value = codec.toJSON(codec.decode(b, 0, b.length, ctx));
+      } catch {
+        // not a valid value: encoded from hex all the same
+      }
     const nested = shape?.shape === 'set' || shape?.shape === 'headered' || shape?.shape === 'records';
     if (nested && node.hex === undefined && o.value !== undefined)
       throw new ValidationError(

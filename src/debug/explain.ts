@@ -408,22 +408,19 @@ class Explainer {
       case 'leaf': {
         const v = a.value;
         let text: string;
+        let why = exact;
         if (v === undefined) text = '';
         else if (shape.codec.kind === 'string') {
           const nul = this.buf[end - 1] === 0;
           text = `${JSON.stringify(v)}${nul ? '' : ' (no NUL terminator)'}`;
+          if (!nul) why = '';
         } else if (shape.codec.kind === 'binary') text = `${len} bytes of binary data`;
         else if (Array.isArray(a.value_names) && typeof v === 'number')
           text = `0x${v.toString(16)} (${a.value_names.join('|') || 'no bits set'})`;
         else if (typeof a.value_names === 'string') text = `${jsonText(v)} (${a.value_names})`;
         else text = jsonText(v);
         const type = shape.codec.typeName;
-        this.add(
-          start,
-          len,
-          depth,
-          `${name} = ${text} [${type}]${note}${shape.codec.kind === 'string' ? '' : exact}`,
-        );
+        this.add(start, len, depth, `${name} = ${text}${note} [${type}]${why}`);
         return;
       }
     }

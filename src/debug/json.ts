@@ -164,13 +164,13 @@ export function messageToJSON(n: MessageNode): JsonMessage {
   if (n.attributes) o.attributes = n.attributes.map(attrToJSON);
   if (n.error)
     o.error = {
-      errno: n.error.errno,
+      errno: n.error.errno || 0,
       name: n.error.name,
       ext_ack: (n.error.ext_ack ?? []).map(attrToJSON),
       request: messageToJSON(n.error.request),
     };
   if (n.done) {
-    o.done = { error: n.done.error, name: n.done.name };
+    o.done = { error: n.done.error || 0, name: n.done.name };
     if (n.done.ext_ack) o.done.ext_ack = n.done.ext_ack.map(attrToJSON);
   }
   if (n.hex !== undefined) o.hex = n.hex;

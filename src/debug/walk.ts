@@ -19,6 +19,8 @@ export interface SiblingLike {
   type: number;
   /** Its decoded value, if a scalar or string. */
   value?: Json;
+  /** Its payload as hex, when kept raw. */
+  hex?: string;
 }
 
 /**
@@ -29,9 +31,13 @@ export function siblingValues(set: AttrSet<object>, nodes: readonly SiblingLike[
   const out: Record<string, unknown> = {};
   for (const n of nodes) {
     const d = set.def(n.type);
-    if (!d || (d.codec.kind !== 'string' && d.codec.kind !== 'scalar') || n.value === undefined) continue;
+    if (!d || (d.codec.kind !== 'string' && d.codec.kind !== 'scalar')) continue;
     try {
-      out[d.key] = d.codec.fromJSON(n.value, d.name);
+      if (n.value !== undefined) out[d.key] = d.codec.fromJSON(n.value, d.name);
+      else if (n.hex !== undefined) {
+        const b = Buffer.from(n.hex, 'hex');
+        out[d.key] = d.codec.decode(b, 0, b.length, {});
+      }
     } catch {
       // not usable as a selector
     }
