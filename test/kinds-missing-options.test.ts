@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/netlink/errors.js';
 import type { AttrSet } from '../src/netlink/schema.js';
 import { Writer } from '../src/netlink/writer.js';
-import { bondAttrs, buildBondData } from '../src/rtnl/link/kinds/bond.js';
+import { type BondSlaveData, bondAttrs, buildBondData } from '../src/rtnl/link/kinds/bond.js';
 import { buildDummyData } from '../src/rtnl/link/kinds/dummy.js';
 import { buildGeneveData, geneveAttrs } from '../src/rtnl/link/kinds/geneve.js';
 import { buildGreData, buildIp6greData, gre6Attrs, greAttrs } from '../src/rtnl/link/kinds/gre.js';
@@ -17,10 +17,11 @@ import { buildIp6tnlData, ip6tnlAttrs } from '../src/rtnl/link/kinds/ip6tnl.js';
 import { buildIpipData, buildSitData, iptunAttrs } from '../src/rtnl/link/kinds/iptun.js';
 import { buildNlmonData } from '../src/rtnl/link/kinds/nlmon.js';
 import { buildTeamData } from '../src/rtnl/link/kinds/team.js';
-import { buildVlanData, vlanAttrs } from '../src/rtnl/link/kinds/vlan.js';
+import { buildVlanData, type VlanData, vlanAttrs } from '../src/rtnl/link/kinds/vlan.js';
 import { buildVrfData, vrfAttrs } from '../src/rtnl/link/kinds/vrf.js';
 import { buildVti6Data, buildVtiData, vti6Attrs, vtiAttrs } from '../src/rtnl/link/kinds/vti.js';
 import { buildWireguardData } from '../src/rtnl/link/kinds/wireguard.js';
+import { type Link, linkData, linkSlaveData } from '../src/rtnl/link/link.js';
 
 const expectedOf = (name: string): Record<string, unknown> | null =>
   JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/kinds', `${name}.json`), 'utf8')).expected;
@@ -416,5 +417,16 @@ describe('kinds the kernel lacks: create options', () => {
       adSelect: 3,
       xmitHashPolicy: 5,
     });
+  });
+
+  it('types kind data and port data through linkData / linkSlaveData', () => {
+    const vlan = { kind: 'vlan', data: buildVlanData({ id: 10 }) } as unknown as Link;
+    const d: VlanData | undefined = linkData(vlan, 'vlan');
+    expect(d?.id).toBe(10);
+    expect(linkData(vlan, 'bond')).toBeUndefined();
+    const port = { slaveKind: 'bond', slaveData: { state: 1, miiStatus: 0 } } as unknown as Link;
+    const p: BondSlaveData | undefined = linkSlaveData(port, 'bond');
+    expect(p).toStrictEqual({ state: 1, miiStatus: 0 });
+    expect(linkSlaveData(port, 'vrf')).toBeUndefined();
   });
 });

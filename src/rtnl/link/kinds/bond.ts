@@ -165,6 +165,18 @@ export type BondData = ValueOf<typeof bondAttrs>;
 /** Decoded IFLA_INFO_SLAVE_DATA of a bond port. */
 export type BondSlaveData = ValueOf<typeof bondSlaveAttrs>;
 
+// Typed access through linkData() / linkSlaveData().
+declare module '../link.js' {
+  interface KindDataMap {
+    /** bond. */
+    bond: BondData;
+  }
+  interface SlaveDataMap {
+    /** a port of a bond. */
+    bond: BondSlaveData;
+  }
+}
+
 /** The bond kind. */
 export const bondKind = registerKind({
   kind: 'bond',

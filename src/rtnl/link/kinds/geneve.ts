@@ -33,6 +33,14 @@ export const geneveAttrs = attrSet('IFLA_GENEVE', IFLA_GENEVE, {
 /** Decoded IFLA_INFO_DATA of a geneve tunnel. */
 export type GeneveData = ValueOf<typeof geneveAttrs>;
 
+// Typed access through linkData() / linkSlaveData().
+declare module '../link.js' {
+  interface KindDataMap {
+    /** geneve. */
+    geneve: GeneveData;
+  }
+}
+
 /** The geneve kind. */
 export const geneveKind = registerKind({
   kind: 'geneve',

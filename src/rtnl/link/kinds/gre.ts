@@ -81,6 +81,24 @@ export type GreData = ValueOf<typeof greAttrs>;
 /** Decoded IFLA_INFO_DATA of an ip6gre, ip6gretap or ip6erspan tunnel. */
 export type Gre6Data = ValueOf<typeof gre6Attrs>;
 
+// Typed access through linkData() / linkSlaveData().
+declare module '../link.js' {
+  interface KindDataMap {
+    /** gre. */
+    gre: GreData;
+    /** gretap. */
+    gretap: GreData;
+    /** erspan. */
+    erspan: GreData;
+    /** ip6gre. */
+    ip6gre: Gre6Data;
+    /** ip6gretap. */
+    ip6gretap: Gre6Data;
+    /** ip6erspan. */
+    ip6erspan: Gre6Data;
+  }
+}
+
 /** The gre kind. */
 export const greKind = registerKind({ kind: 'gre', data: greAttrs, summary: 'GRE tunnel over IPv4 (L3)' });
 /** The gretap kind. */

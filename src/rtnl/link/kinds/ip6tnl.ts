@@ -56,6 +56,14 @@ export const ip6tnlAttrs = attrSet('IFLA_IPTUN', IFLA_IPTUN, {
 /** Decoded IFLA_INFO_DATA of an ip6tnl tunnel. */
 export type Ip6tnlData = ValueOf<typeof ip6tnlAttrs>;
 
+// Typed access through linkData() / linkSlaveData().
+declare module '../link.js' {
+  interface KindDataMap {
+    /** ip6tnl. */
+    ip6tnl: Ip6tnlData;
+  }
+}
+
 /** The ip6tnl kind. */
 export const ip6tnlKind = registerKind({
   kind: 'ip6tnl',
@@ -99,17 +107,29 @@ export interface Ip6tnlOptions extends Ip6TunnelOptions {
 
 /** The IPv6 tunnel parameters of {@link Ip6TunnelOptions}, by the names both sets use. */
 export interface Ip6TunnelData {
+  /** Ifindex of the underlying device. */
   link?: number;
+  /** Local endpoint. */
   local?: string;
+  /** Remote endpoint. */
   remote?: string;
+  /** Hop limit. */
   ttl?: number;
+  /** Tunnel encapsulation limit. */
   encapLimit?: number;
+  /** Traffic class << 20 | flow label, as in the IPv6 header's first word. */
   flowinfo?: number;
+  /** IP6_TNL_F_* bits. */
   flags?: number;
+  /** Firewall mark. */
   fwmark?: number;
+  /** TUNNEL_ENCAP_*. */
   encapType?: number;
+  /** TUNNEL_ENCAP_FLAG_* bits. */
   encapFlags?: number;
+  /** UDP source port of the encapsulation. */
   encapSport?: number;
+  /** UDP destination port of the encapsulation. */
   encapDport?: number;
 }
 

@@ -43,6 +43,16 @@ export const iptunAttrs = attrSet('IFLA_IPTUN', IFLA_IPTUN, {
 /** Decoded IFLA_INFO_DATA of an ipip or sit tunnel. */
 export type IptunData = ValueOf<typeof iptunAttrs>;
 
+// Typed access through linkData() / linkSlaveData().
+declare module '../link.js' {
+  interface KindDataMap {
+    /** ipip. */
+    ipip: IptunData;
+    /** sit. */
+    sit: IptunData;
+  }
+}
+
 /** The ipip kind. */
 export const ipipKind = registerKind({ kind: 'ipip', data: iptunAttrs, summary: 'IPv4-in-IPv4 tunnel' });
 /** The sit kind. */
@@ -74,9 +84,13 @@ export interface TunnelEncapOptions {
 
 /** The encapsulation attributes of a tunnel (same names in IFLA_IPTUN_*, IFLA_GRE_*). */
 export interface TunnelEncapData {
+  /** TUNNEL_ENCAP_*. */
   encapType: number;
+  /** TUNNEL_ENCAP_FLAG_* bits. */
   encapFlags?: number;
+  /** UDP source port (0: per flow). */
   encapSport?: number;
+  /** UDP destination port. */
   encapDport?: number;
 }
 

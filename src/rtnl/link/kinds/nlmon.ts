@@ -14,7 +14,7 @@ export const nlmonKind = registerKind({
 /** Options of a new nlmon: there are none (the kind has no IFLA_INFO_DATA). */
 export type NlmonOptions = Record<string, never>;
 
-/** Checks that no option is given; a nlmon has no IFLA_INFO_DATA, so this returns undefined. */
+/** Checks that no option is given; an nlmon has no IFLA_INFO_DATA, so this returns undefined. */
 export function buildNlmonData(opts: NlmonOptions = {}): undefined {
   if (typeof opts !== 'object' || opts === null)
     throw new ValidationError('nlmon', opts, 'expected an empty options object');

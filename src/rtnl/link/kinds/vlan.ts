@@ -60,6 +60,14 @@ export const vlanAttrs = attrSet('IFLA_VLAN', IFLA_VLAN, {
 /** Decoded IFLA_INFO_DATA of a vlan. */
 export type VlanData = ValueOf<typeof vlanAttrs>;
 
+// Typed access through linkData() / linkSlaveData().
+declare module '../link.js' {
+  interface KindDataMap {
+    /** vlan. */
+    vlan: VlanData;
+  }
+}
+
 /** The vlan kind. */
 export const vlanKind = registerKind({
   kind: 'vlan',

@@ -24,6 +24,18 @@ export type VrfData = ValueOf<typeof vrfAttrs>;
 /** Decoded IFLA_INFO_SLAVE_DATA of a vrf port. */
 export type VrfPortData = ValueOf<typeof vrfPortAttrs>;
 
+// Typed access through linkData() / linkSlaveData().
+declare module '../link.js' {
+  interface KindDataMap {
+    /** vrf. */
+    vrf: VrfData;
+  }
+  interface SlaveDataMap {
+    /** a port of a vrf. */
+    vrf: VrfPortData;
+  }
+}
+
 /** The vrf kind. */
 export const vrfKind = registerKind({
   kind: 'vrf',

@@ -33,6 +33,16 @@ export const vti6Attrs = attrSet('IFLA_VTI', IFLA_VTI, {
 /** Decoded IFLA_INFO_DATA of a vti or vti6 (the same shape; endpoints of their own family). */
 export type VtiData = ValueOf<typeof vtiAttrs>;
 
+// Typed access through linkData() / linkSlaveData().
+declare module '../link.js' {
+  interface KindDataMap {
+    /** vti. */
+    vti: VtiData;
+    /** vti6. */
+    vti6: VtiData;
+  }
+}
+
 /** The vti kind. */
 export const vtiKind = registerKind({
   kind: 'vti',
