@@ -529,7 +529,9 @@ export class Routes {
     const context = `route get ${dst}`;
     if (opts.iif !== undefined) attrs.iif = await resolveDev(this.conn, opts.iif, context, 'iif');
     if (opts.oif !== undefined) attrs.oif = await resolveDev(this.conn, opts.oif, context, 'oif');
-    const flags = RTM_F.RTM_F_LOOKUP_TABLE | (opts.fibmatch ? RTM_F.RTM_F_FIB_MATCH : 0);
+    // IPv6 accepts only RTM_F_FIB_MATCH; IPv4 reports the table the lookup used with RTM_F_LOOKUP_TABLE.
+    const flags =
+      (d.family === AF.AF_INET ? RTM_F.RTM_F_LOOKUP_TABLE : 0) | (opts.fibmatch ? RTM_F.RTM_F_FIB_MATCH : 0);
     const [reply] = await this.conn.request(
       rtmGetRoute,
       { family: d.family, dstLen: max, srcLen, tos, flags },
