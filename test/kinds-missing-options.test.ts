@@ -327,6 +327,10 @@ describe('kinds the kernel lacks: create options', () => {
     rejects(() => buildVlanData({ id: 1, flags: { reorder: true } as never }), 'vlan.flags.reorder');
     rejects(() => buildVlanData({ id: 1, flags: { mvrp: 1 } as never }), 'vlan.flags.mvrp');
     rejects(() => buildVlanData({ id: 1, protcol: '802.1Q' } as never), 'vlan.protcol');
+    rejects(() => buildVlanData({ id: 1, flags: { toString: true } as never }), 'vlan.flags.toString');
+    rejects(() => buildIpipData({ mode: 'constructor' as never }), 'ipip.mode');
+    rejects(() => buildGeneveData({ id: 1, df: 'toString' as never }), 'geneve.df');
+    rejects(() => buildGreData({ encap: { type: 'valueOf' as never } }), 'gre.encap.type');
     expect(buildVlanData({ id: 1, flags: { looseBinding: true, bridgeBinding: false } }).flags).toStrictEqual(
       {
         flags: 0x4,

@@ -119,7 +119,7 @@ export function buildGeneveData(opts: GeneveOptions): GeneveData {
   }
   if (opts.tos !== undefined) data.tos = tunnelTos('geneve.tos', opts.tos);
   if (opts.df !== undefined) {
-    const v = DF[opts.df];
+    const v = Object.hasOwn(DF, opts.df) ? DF[opts.df] : undefined;
     if (v === undefined)
       throw new ValidationError('geneve.df', opts.df, "expected 'unset', 'set' or 'inherit'");
     data.df = v;

@@ -202,13 +202,15 @@ export function buildIp6tnlData(opts: Ip6tnlOptions = {}): Ip6tnlData {
   checkOptionKeys('ip6tnl', opts, [...IP6_TUNNEL_KEYS, 'mode']);
   const data: Ip6tnlData = {};
   if (opts.mode !== undefined) {
-    const p = MODES[opts.mode];
+    const p = Object.hasOwn(MODES, opts.mode) ? MODES[opts.mode] : undefined;
     if (p === undefined)
       throw new ValidationError('ip6tnl.mode', opts.mode, "expected 'ip6ip6', 'ipip6' or 'any'");
     data.proto = p;
   }
   if (opts.external !== undefined && checkBool('ip6tnl.external', opts.external)) {
-    const rest = Object.keys(opts).filter((k) => k !== 'external' && k !== 'mode');
+    const rest = Object.entries(opts)
+      .filter(([k, v]) => k !== 'external' && k !== 'mode' && v !== undefined)
+      .map(([k]) => k);
     if (rest.length)
       throw new ValidationError(
         `ip6tnl.${rest[0]}`,

@@ -118,7 +118,7 @@ export function checkBool(field: string, v: unknown): boolean {
 /** Checks encapsulation options and returns the encap attributes. */
 export function buildTunnelEncap(field: string, e: TunnelEncapOptions): TunnelEncapData {
   checkOptionKeys(field, e, ['type', 'sport', 'dport', 'csum', 'csum6', 'remcsum']);
-  const type = ENCAP_TYPES[e.type];
+  const type = Object.hasOwn(ENCAP_TYPES, e.type) ? ENCAP_TYPES[e.type] : undefined;
   if (type === undefined)
     throw new ValidationError(`${field}.type`, e.type, "expected 'none', 'fou', 'gue' or 'mpls'");
   const out: TunnelEncapData = { encapType: type };
@@ -237,7 +237,7 @@ function buildIptun(kind: 'ipip' | 'sit', opts: SitOptions): IptunData {
   checkOptionKeys(kind, opts, kind === 'sit' ? SIT_KEYS : IPIP_KEYS);
   const data: IptunData = {};
   if (opts.mode !== undefined) {
-    const p = MODES[opts.mode];
+    const p = Object.hasOwn(MODES, opts.mode) ? MODES[opts.mode] : undefined;
     if (p === undefined || (kind === 'ipip' && opts.mode === 'ip6ip'))
       throw new ValidationError(
         `${kind}.mode`,
@@ -247,7 +247,9 @@ function buildIptun(kind: 'ipip' | 'sit', opts: SitOptions): IptunData {
     data.proto = p;
   }
   if (opts.external !== undefined && checkBool(`${kind}.external`, opts.external)) {
-    const rest = Object.keys(opts).filter((k) => k !== 'external' && k !== 'mode');
+    const rest = Object.entries(opts)
+      .filter(([k, v]) => k !== 'external' && k !== 'mode' && v !== undefined)
+      .map(([k]) => k);
     if (rest.length)
       throw new ValidationError(
         `${kind}.${rest[0]}`,

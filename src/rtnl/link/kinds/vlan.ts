@@ -158,8 +158,8 @@ export function buildVlanData(opts: VlanOptions): VlanData {
     let flags = 0;
     let mask = 0;
     for (const [k, v] of Object.entries(opts.flags)) {
+      if (!Object.hasOwn(FLAG_BITS, k)) throw new ValidationError(`vlan.flags.${k}`, v, 'not a vlan flag');
       const bit = FLAG_BITS[k as keyof VlanFlagOptions];
-      if (bit === undefined) throw new ValidationError(`vlan.flags.${k}`, v, 'not a vlan flag');
       if (v === undefined) continue;
       if (typeof v !== 'boolean') throw new ValidationError(`vlan.flags.${k}`, v, 'expected a boolean');
       mask |= bit;
