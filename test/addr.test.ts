@@ -5,6 +5,7 @@ import { ValidationError } from '../src/netlink/errors.js';
 import { NetlinkError } from '../src/netlink/netlink-error.js';
 import { writeSysctl } from '../src/netns/sysctl.js';
 import { type Address, Addresses } from '../src/rtnl/addr/api.js';
+import { Links } from '../src/rtnl/link/api.js';
 import { rtnetlink } from '../src/rtnl/protocol.js';
 import { ipJson, runIp, useTestNetns } from './helpers/netns.js';
 
@@ -211,6 +212,8 @@ describe('Addresses against the kernel and iproute2', () => {
       expect(await addrs.list({ dev: { index: v1.ifindex }, family: 'inet6' })).toEqual(
         onV1.filter((a) => a.family === AF.AF_INET6),
       );
+      // A Link from the link family names its interface too.
+      expect(await addrs.list({ dev: await new Links(conn).get('v1') })).toEqual(onV1);
       const all = await addrs.list();
       const ipAll = await ipJson<IpLink[]>(ns.name, ['addr', 'show']);
       const ipCount = ipAll.reduce((n, l) => n + l.addr_info.length, 0);
@@ -281,7 +284,7 @@ describe('Addresses against the kernel and iproute2', () => {
         ['10.0.0.1/33', 'v0'],
         ['10.0.0.300/24', 'v0'],
         ['nonsense', 'v0'],
-        ['10.0.0.1/24', 'bad name with spaces'],
+        ['10.0.0.1/24', 'x'.repeat(128)],
         ['10.0.0.1/24', 0],
       ] as const) {
         const e = await addrs.add(dev, prefix).catch((x: unknown) => x);

@@ -469,7 +469,7 @@ describe('Routes against the kernel and iproute2', () => {
         /No route to host/,
       );
       await expect(routes.get('10.0.0.0/8')).rejects.toThrow(ValidationError);
-      await expect(routes.get('10.0.0.1', { oif: 'bad name' })).rejects.toThrow(ValidationError);
+      await expect(routes.get('10.0.0.1', { oif: 'x'.repeat(128) })).rejects.toThrow(ValidationError);
     } finally {
       await conn.close();
     }
@@ -529,7 +529,7 @@ describe('Routes against the kernel and iproute2', () => {
         { dst: '10.0.0.0/33', dev: 'v0' },
         { dst: 'bogus', dev: 'v0' },
         { dst: '10.30.0.0/16', via: '10.0.0.300' },
-        { dst: '10.30.0.0/16', dev: 'name with space' },
+        { dst: '10.30.0.0/16', dev: 'x'.repeat(128) },
         { dst: '10.30.0.0/16', nexthops: [{ via: '10.0.0.2', weight: 0 }] },
         {
           dst: '10.30.0.0/16',
