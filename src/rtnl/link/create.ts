@@ -407,7 +407,11 @@ export function vxlanData(o: VxlanOptions, plan: Plan, field = 'vxlan'): VxlanDa
     if (df === undefined) throw new ValidationError(f('df'), v.df, 'expected unset, set or inherit');
     d.df = df;
   }
-  if (v.label !== undefined) d.label = validateInt(f('label'), v.label, 0, 0xfffff);
+  if (v.label !== undefined) {
+    d.label = validateInt(f('label'), v.label, 0, 0xfffff);
+    if (d.group6 === undefined && d.local6 === undefined)
+      throw new ValidationError(f('label'), v.label, 'a flow label needs an IPv6 remote, group or local');
+  }
   if (v.learning !== undefined) d.learning = bool(f('learning'), v.learning);
   if (v.proxy !== undefined) d.proxy = bool(f('proxy'), v.proxy);
   if (v.rsc !== undefined) d.rsc = bool(f('rsc'), v.rsc);
