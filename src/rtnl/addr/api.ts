@@ -238,6 +238,7 @@ export class Addresses {
   /** The connection requests go through. */
   readonly conn: Connection;
 
+  /** Uses `conn`, an rtnetlink connection (`Connection.open(rtnetlink, { netns })`). */
   constructor(conn: Connection) {
     this.conn = conn;
   }
@@ -292,7 +293,7 @@ export class Addresses {
    */
   async delete(dev: DevRef, prefix: string, opts: { peer?: string } = {}): Promise<void> {
     const context = `address delete ${prefix} dev ${devText(dev)}`;
-    let p = parsePrefix(prefix, 'address');
+    const p = parsePrefix(prefix, 'address');
     if (opts.peer !== undefined) parsePrefix(opts.peer, 'peer');
     const index = await resolveDev(this.conn, dev, context);
     let peer = opts.peer;
@@ -303,7 +304,6 @@ export class Addresses {
       );
       if (mine) {
         text = `${p.address}/${mine.prefixlen}`;
-        p = { ...p, prefixlen: mine.prefixlen };
         peer = mine.peer === undefined ? undefined : `${mine.peer}/${mine.prefixlen}`;
       }
     }

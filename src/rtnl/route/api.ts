@@ -463,6 +463,7 @@ export class Routes {
   /** The connection requests go through. */
   readonly conn: Connection;
 
+  /** Uses `conn`, an rtnetlink connection (`Connection.open(rtnetlink, { netns })`). */
   constructor(conn: Connection) {
     this.conn = conn;
   }
