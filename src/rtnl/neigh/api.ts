@@ -11,12 +11,14 @@ import type { Connection } from '../../netlink/connection.js';
 import { ValidationError } from '../../netlink/errors.js';
 import type { Message } from '../../netlink/message.js';
 import { NetlinkError } from '../../netlink/netlink-error.js';
+import { Links } from '../link/api.js';
+import { checkLinkRef, type LinkRef } from '../link/plan.js';
 import { validateAddress, validateInt } from '../validate.js';
 import type { NeighAttrs } from './attrs.js';
-import { type LinkRef, linkIndex, showLinkRef } from './link-ref.js';
 import { type NdMsg, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from './messages.js';
 import { flagNames, type NeighFlag, type NeighState, stateMask, stateNames, stateValue } from './names.js';
 import type { ndaCacheinfo } from './ndmsg.js';
+import { showDev } from './show-dev.js';
 
 /** The address families with a neighbour table. */
 export type NeighFamily = 'inet' | 'inet6';
@@ -125,7 +127,7 @@ export function toNeighbour(m: Message<NdMsg, NeighAttrs>): Neighbour {
 
 function describeKey(k: NeighbourKey): string {
   if (typeof k !== 'object' || k === null) throw new ValidationError('neighbour', k, 'expected an object');
-  const dev = k.dev === undefined ? '' : ` dev ${showLinkRef(k.dev)}`;
+  const dev = k.dev === undefined ? '' : ` dev ${showDev(k.dev)}`;
   return `${k.proxy ? 'proxy ' : ''}${k.dst}${dev}`;
 }
 
@@ -134,8 +136,17 @@ export class Neighbours {
   /** The rtnetlink connection requests go through. */
   readonly conn: Connection;
 
+  private readonly links: Links;
+
   constructor(conn: Connection) {
     this.conn = conn;
+    this.links = new Links(conn);
+  }
+
+  /** The index of a link; a name is looked up (ENODEV names `context`). */
+  private index(ref: LinkRef, context: string, field: string): Promise<number> {
+    checkLinkRef(ref, field);
+    return this.links.index(ref, context);
   }
 
   /** Lists neighbours (or, with `proxy: true`, proxy entries), like `ip neigh show [proxy]`. */
@@ -146,9 +157,8 @@ export class Neighbours {
     const states = filter.state === undefined ? undefined : stateMask(filter.state);
     const attrs: NeighAttrs = {};
     const context = filter.proxy ? 'neigh show proxy' : 'neigh show';
-    if (filter.dev !== undefined) attrs.ifindex = await linkIndex(this.conn, filter.dev, context, 'dev');
-    if (filter.master !== undefined)
-      attrs.master = await linkIndex(this.conn, filter.master, context, 'master');
+    if (filter.dev !== undefined) attrs.ifindex = await this.index(filter.dev, context, 'dev');
+    if (filter.master !== undefined) attrs.master = await this.index(filter.master, context, 'master');
     const msgs = await this.conn.dump(
       RTM_GETNEIGH,
       { family, flags: filter.proxy ? NTF.NTF_PROXY : 0 },
@@ -197,7 +207,7 @@ export class Neighbours {
     const { family } = validateAddress(key.dst, 'dst');
     if (key.dev === undefined && !key.proxy)
       throw new ValidationError('dev', key.dev, 'an interface is needed (only proxy entries may go without)');
-    const ifindex = key.dev === undefined ? 0 : await linkIndex(this.conn, key.dev, context, 'dev');
+    const ifindex = key.dev === undefined ? 0 : await this.index(key.dev, context, 'dev');
     return {
       header: { family, ifindex, flags: key.proxy ? NTF.NTF_PROXY : 0 },
       attrs: { dst: key.dst },

@@ -10,11 +10,13 @@ import { parseMac } from '../../netlink/address.js';
 import type { Connection } from '../../netlink/connection.js';
 import { ValidationError } from '../../netlink/errors.js';
 import type { Message } from '../../netlink/message.js';
+import { Links } from '../link/api.js';
+import { checkLinkRef, type LinkRef } from '../link/plan.js';
 import { validateAddress, validateInt, validatePort, validateVni } from '../validate.js';
 import type { NeighAttrs } from './attrs.js';
-import { type LinkRef, linkIndex, showLinkRef } from './link-ref.js';
 import { type NdMsg, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from './messages.js';
 import { flagNames, type NeighFlag, type NeighState, stateNames } from './names.js';
+import { showDev } from './show-dev.js';
 
 /**
  * How an FDB entry ages, as `bridge fdb` names it: 'permanent' (NUD_PERMANENT: a local address of
@@ -141,7 +143,7 @@ export function toFdbEntry(m: Message<NdMsg, NeighAttrs>): FdbEntry {
 
 function describe(k: FdbKey): string {
   if (typeof k !== 'object' || k === null) throw new ValidationError('fdb entry', k, 'expected an object');
-  const parts = [k.lladdr, 'dev', showLinkRef(k.dev)];
+  const parts = [k.lladdr, 'dev', showDev(k.dev)];
   if (k.vlan !== undefined) parts.push('vlan', String(k.vlan));
   if (k.dst !== undefined) parts.push('dst', k.dst);
   return parts.join(' ');
@@ -152,17 +154,25 @@ export class Fdb {
   /** The rtnetlink connection requests go through. */
   readonly conn: Connection;
 
+  private readonly links: Links;
+
   constructor(conn: Connection) {
     this.conn = conn;
+    this.links = new Links(conn);
+  }
+
+  /** The index of a link; a name is looked up (ENODEV names `context`). */
+  private index(ref: LinkRef, context: string, field: string): Promise<number> {
+    checkLinkRef(ref, field);
+    return this.links.index(ref, context);
   }
 
   /** Lists FDB entries, like `bridge fdb show [br BRIDGE] [dev DEV] [vlan VID]`. */
   async list(filter: FdbFilter = {}): Promise<FdbEntry[]> {
     if (filter.vlan !== undefined) validateInt('vlan', filter.vlan, 1, 4094);
     const attrs: NeighAttrs = {};
-    if (filter.dev !== undefined) attrs.ifindex = await linkIndex(this.conn, filter.dev, 'fdb show', 'dev');
-    if (filter.master !== undefined)
-      attrs.master = await linkIndex(this.conn, filter.master, 'fdb show', 'master');
+    if (filter.dev !== undefined) attrs.ifindex = await this.index(filter.dev, 'fdb show', 'dev');
+    if (filter.master !== undefined) attrs.master = await this.index(filter.master, 'fdb show', 'master');
     const msgs = await this.conn.dump(RTM_GETNEIGH, { family: AF.AF_BRIDGE }, attrs, {
       context: 'fdb show',
     });
@@ -208,14 +218,14 @@ export class Fdb {
     if (k.nhId !== undefined) validateInt('nhId', k.nhId, 1, 0xffffffff);
     let flags = (k.master ? NTF.NTF_MASTER : 0) | (k.self ? NTF.NTF_SELF : 0);
     if (flags === 0) flags = NTF.NTF_SELF;
-    const ifindex = await linkIndex(this.conn, k.dev, context, 'dev');
+    const ifindex = await this.index(k.dev, context, 'dev');
     const attrs: NeighAttrs = { lladdr: k.lladdr };
     if (k.dst !== undefined) attrs.dst = k.dst;
     if (k.vlan !== undefined) attrs.vlan = k.vlan;
     if (k.port !== undefined) attrs.port = k.port;
     if (k.vni !== undefined) attrs.vni = k.vni;
     if (k.srcVni !== undefined) attrs.srcVni = k.srcVni;
-    if (k.via !== undefined) attrs.ifindex = await linkIndex(this.conn, k.via, context, 'via');
+    if (k.via !== undefined) attrs.ifindex = await this.index(k.via, context, 'via');
     if (k.nhId !== undefined) attrs.nhId = k.nhId;
     return { header: { family: AF.AF_BRIDGE, ifindex, flags }, attrs };
   }
