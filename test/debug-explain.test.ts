@@ -97,7 +97,7 @@ describe('explain', () => {
     expect(col(/nla_type = VETH_INFO_PEER/)).toBe(col(/nla_type = IFLA_INFO_KIND/) + 2);
     expect(at(0).length).toBeGreaterThan(0);
     expect(text).toMatch(/error = 0: an ack \(success\)/);
-    expect(text).toMatch(/the request this answers: its header only \(NLM_F_CAPPED\)/);
+    expect(text).toMatch(/msg: the request, its header only \(NLM_F_CAPPED\)/);
   });
 
   it('shows NLA_F_NESTED, record arrays, struct values and the ext-ack offset target', () => {

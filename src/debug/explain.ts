@@ -110,7 +110,7 @@ class Explainer {
       o,
       depth,
       end - o < m.nlmsg_len
-        ? `${typeName}: the header of a ${m.nlmsg_len}-byte message`
+        ? `${typeName}: its 16-byte header only (the message had ${m.nlmsg_len} bytes)`
         : `${typeName} message, ${m.nlmsg_len} bytes`,
     );
     const d = depth + 1;
@@ -135,10 +135,11 @@ class Explainer {
     if (end <= start) return;
     if (m.error) return this.error(m, depth, start, end);
     if (m.done) {
+      this.heading(start, depth, "payload: the dump's error code (int)");
       this.add(
         start,
         4,
-        depth,
+        depth + 1,
         `error = ${m.done.error ? `-${m.done.error} (${m.done.name ?? 'errno'})` : '0 (dump complete)'}`,
       );
       if (m.done.ext_ack) {
@@ -185,10 +186,11 @@ class Explainer {
 
   private error(m: MessageNode, depth: number, start: number, end: number): void {
     const e = m.error!;
+    this.heading(start, depth, 'struct nlmsgerr: an error code, then the request it answers');
     this.add(
       start,
       4,
-      depth,
+      depth + 1,
       `error = ${e.errno === 0 ? '0: an ack (success)' : `-${e.errno} (${e.name ?? 'unknown errno'})`}`,
     );
     const rq = e.request;
@@ -197,14 +199,14 @@ class Explainer {
     const rqEnd = full || rq.nlmsg_len <= NLMSG_HDRLEN ? rq.offset + rq.nlmsg_len : rq.offset + NLMSG_HDRLEN;
     this.heading(
       rq.offset,
-      depth,
+      depth + 1,
       full
-        ? 'the request this answers, echoed whole'
+        ? 'msg: the request, echoed whole'
         : capped
-          ? 'the request this answers: its header only (NLM_F_CAPPED)'
-          : 'the request this answers: its header only',
+          ? 'msg: the request, its header only (NLM_F_CAPPED)'
+          : 'msg: the request, its header only',
     );
-    this.message(rq, depth + 1, rqEnd);
+    this.message(rq, depth + 2, rqEnd);
     const tlv = full ? rq.offset + align(rq.nlmsg_len) : rq.offset + NLMSG_HDRLEN;
     this.padding(rqEnd, Math.min(tlv, end), depth);
     if (e.ext_ack?.length) {
@@ -301,8 +303,9 @@ class Explainer {
     const len = end - start;
     const name = a.name ?? `type ${a.type}`;
     if (len === 0) {
+      // Placed at the attribute's header: `start` is already the next attribute's offset.
       this.heading(
-        start,
+        start - NLA_HDRLEN,
         depth,
         shape?.shape === 'leaf' && shape.codec.kind === 'flag'
           ? `${name}: a flag, set by being present`
