@@ -17,7 +17,7 @@ import {
   RTM_NEWNEIGH,
   RTM_NEWNEIGHTBL,
 } from '../src/rtnl/neigh/messages.js';
-import { flagNames, stateMask, stateNames, stateValue } from '../src/rtnl/neigh/names.js';
+import { neighFlagNames, neighStateMask, neighStateNames, neighStateValue } from '../src/rtnl/neigh/names.js';
 import { rtnetlink } from '../src/rtnl/protocol.js';
 
 const u8 = fc.nat(0xff);
@@ -231,13 +231,13 @@ describe('NDA and NDTA codecs', () => {
 
 describe('state and flag names', () => {
   it('come from NUD_* and NTF_*', () => {
-    expect(stateNames(0xc0)).toEqual(['noarp', 'permanent']);
-    expect(stateNames(0)).toEqual([]);
-    expect(flagNames(0x84)).toEqual(['master', 'router']);
-    expect(stateValue('stale')).toBe(4);
-    expect(stateValue('none')).toBe(0);
-    expect(stateMask(['reachable', 'delay'])).toBe(2 | 8);
-    expect(() => stateValue('gone')).toThrow(/state/);
+    expect(neighStateNames(0xc0)).toEqual(['noarp', 'permanent']);
+    expect(neighStateNames(0)).toEqual([]);
+    expect(neighFlagNames(0x84)).toEqual(['master', 'router']);
+    expect(neighStateValue('stale')).toBe(4);
+    expect(neighStateValue('none')).toBe(0);
+    expect(neighStateMask(['reachable', 'delay'])).toBe(2 | 8);
+    expect(() => neighStateValue('gone')).toThrow(/state/);
   });
 });
 

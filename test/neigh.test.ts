@@ -3,6 +3,8 @@ import { Connection } from '../src/netlink/connection.js';
 import { ValidationError } from '../src/netlink/errors.js';
 import { NetlinkError } from '../src/netlink/netlink-error.js';
 import { type Neighbour, Neighbours } from '../src/rtnl/neigh/api.js';
+import type { NeighTableAttrs } from '../src/rtnl/neigh/attrs.js';
+import { RTM_GETNEIGHTBL } from '../src/rtnl/neigh/messages.js';
 import { rtnetlink } from '../src/rtnl/protocol.js';
 import { ipJson, kernelSkipReason, runIp, useTestNetns } from './helpers/netns.js';
 
@@ -230,6 +232,50 @@ describe.skipIf(kernelSkipReason('ip'))('Neighbours against the kernel and ip ne
     expect(ours.map((n) => n.dst).sort()).toEqual(ip.map((e) => e.dst).sort());
     expect(ours.map((n) => n.dst)).toContain('10.9.0.2');
     expect(ours.map((n) => n.dst)).not.toContain('10.9.0.3');
+  });
+
+  it('decodes the neighbour tables (RTM_GETNEIGHTBL) as ip ntable shows them', async () => {
+    const names = await ifnames(ns.name);
+    const [tables, ip] = await settled(
+      async () =>
+        (await conn.dump(RTM_GETNEIGHTBL, { family: 0 }, {})).map((m) => {
+          const h = m.header as { family: number };
+          const a = m.attrs as NeighTableAttrs;
+          const p = a.parms ?? {};
+          const o: Record<string, unknown> = {
+            family: h.family === 2 ? 'inet' : h.family === 10 ? 'inet6' : h.family,
+          };
+          o.name = a.name;
+          if (p.ifindex) o.dev = names.get(p.ifindex);
+          if (a.thresh1 !== undefined)
+            Object.assign(o, { thresh1: a.thresh1, thresh2: a.thresh2, thresh3: a.thresh3 });
+          if (a.gcInterval !== undefined) o.gc_interval = Number(a.gcInterval);
+          Object.assign(o, {
+            refcnt: p.refcnt,
+            reachable: Number(p.reachableTime),
+            base_reachable: Number(p.baseReachableTime),
+            retrans: Number(p.retransTime),
+            gc_stale: Number(p.gcStaletime),
+            delay_probe: Number(p.delayProbeTime),
+            queue: p.queueLen,
+            app_probes: p.appProbes,
+            ucast_probes: p.ucastProbes,
+            mcast_probes: p.mcastProbes,
+            anycast_delay: Number(p.anycastDelay),
+            proxy_delay: Number(p.proxyDelay),
+            proxy_queue: p.proxyQlen,
+            locktime: Number(p.locktime),
+          });
+          expect(a.unknownAttrs).toBeUndefined();
+          expect(p.unknownAttrs).toBeUndefined();
+          return o;
+        }),
+      () => ipJson<Record<string, unknown>[]>(ns.name, ['ntable', 'show']),
+    );
+    const key = (t: Record<string, unknown>) => `${t.family} ${t.name} ${t.dev ?? ''}`;
+    const sort = (l: Record<string, unknown>[]) => [...l].sort((a, b) => key(a).localeCompare(key(b)));
+    expect(sort(tables)).toEqual(sort(ip));
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['arp_cache', 'ndisc_cache']));
   });
 
   it('rejects bad input with ValidationError before sending anything', async () => {

@@ -16,7 +16,14 @@ import { checkLinkRef, type LinkRef } from '../link/plan.js';
 import { validateAddress, validateInt } from '../validate.js';
 import type { NeighAttrs } from './attrs.js';
 import { type NdMsg, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from './messages.js';
-import { flagNames, type NeighFlag, type NeighState, stateMask, stateNames, stateValue } from './names.js';
+import {
+  type NeighFlag,
+  type NeighState,
+  neighFlagNames,
+  neighStateMask,
+  neighStateNames,
+  neighStateValue,
+} from './names.js';
 import type { ndaCacheinfo } from './ndmsg.js';
 import { showDev } from './show-dev.js';
 
@@ -110,8 +117,8 @@ export function toNeighbour(m: Message<NdMsg, NeighAttrs>): Neighbour {
   const n: Neighbour = {
     family: familyName(h.family ?? 0),
     ifindex: h.ifindex ?? 0,
-    state: stateNames(h.state ?? 0),
-    flags: flagNames(flags),
+    state: neighStateNames(h.state ?? 0),
+    flags: neighFlagNames(flags),
     proxy: (flags & NTF.NTF_PROXY) !== 0,
     router: (flags & NTF.NTF_ROUTER) !== 0,
     managed: ((a.flagsExt ?? 0) & NTF_EXT.NTF_EXT_MANAGED) !== 0,
@@ -138,6 +145,7 @@ export class Neighbours {
 
   private readonly links: Links;
 
+  /** Uses `conn`, an rtnetlink connection (`Connection.open(rtnetlink, { netns })`). */
   constructor(conn: Connection) {
     this.conn = conn;
     this.links = new Links(conn);
@@ -154,7 +162,7 @@ export class Neighbours {
     const family = filter.family === undefined ? AF.AF_UNSPEC : FAMILIES[filter.family];
     if (family === undefined)
       throw new ValidationError('family', filter.family, "expected 'inet' or 'inet6'");
-    const states = filter.state === undefined ? undefined : stateMask(filter.state);
+    const states = filter.state === undefined ? undefined : neighStateMask(filter.state);
     const attrs: NeighAttrs = {};
     const context = filter.proxy ? 'neigh show proxy' : 'neigh show';
     if (filter.dev !== undefined) attrs.ifindex = await this.index(filter.dev, context, 'dev');
@@ -168,7 +176,7 @@ export class Neighbours {
     const out = msgs.map((m) => toNeighbour(m as Message<NdMsg, NeighAttrs>));
     if (states === undefined) return out;
     return out.filter((n) => {
-      const s = stateMask(n.state);
+      const s = neighStateMask(n.state);
       return states === 0 ? s === 0 : (s & states) !== 0;
     });
   }
@@ -217,7 +225,7 @@ export class Neighbours {
   private async write(entry: NeighbourSpec, flags: number, what: string): Promise<void> {
     const context = `${what} ${describeKey(entry)}`;
     if (entry.lladdr !== undefined) parseMac(entry.lladdr, 'lladdr');
-    const state = stateValue(entry.state ?? 'permanent');
+    const state = neighStateValue(entry.state ?? 'permanent');
     if (entry.protocol !== undefined) validateInt('protocol', entry.protocol, 0, 255);
     const { header, attrs } = await this.keyOf(entry, context);
     header.state = state;

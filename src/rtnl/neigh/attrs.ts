@@ -75,6 +75,9 @@ export const neighTableParams = attrSet('NDTPA', NDTPA, {
   intervalProbeTimeMs: ['NDTPA_INTERVAL_PROBE_TIME_MS', u64],
 });
 
+/** The decoded NDTPA_* parameters of a neighbour table. */
+export type NeighTableParams = ValueOf<typeof neighTableParams>;
+
 /** NDTA_*: neighbour table attributes (RTM_*NEIGHTBL). */
 export const neighTableAttrs = attrSet('NDTA', NDTA, {
   name: ['NDTA_NAME', string],
@@ -87,3 +90,6 @@ export const neighTableAttrs = attrSet('NDTA', NDTA, {
   gcInterval: ['NDTA_GC_INTERVAL', u64],
   pad: ['NDTA_PAD', binary],
 });
+
+/** The decoded NDTA_* attributes of a neighbour table message. */
+export type NeighTableAttrs = ValueOf<typeof neighTableAttrs>;

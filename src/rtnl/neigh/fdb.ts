@@ -15,7 +15,7 @@ import { checkLinkRef, type LinkRef } from '../link/plan.js';
 import { validateAddress, validateInt, validatePort, validateVni } from '../validate.js';
 import type { NeighAttrs } from './attrs.js';
 import { type NdMsg, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from './messages.js';
-import { flagNames, type NeighFlag, type NeighState, stateNames } from './names.js';
+import { type NeighFlag, type NeighState, neighFlagNames, neighStateNames } from './names.js';
 import { showDev } from './show-dev.js';
 
 /**
@@ -126,8 +126,8 @@ export function toFdbEntry(m: Message<NdMsg, NeighAttrs>): FdbEntry {
     lladdr: a.lladdr ?? '',
     ifindex: h.ifindex ?? 0,
     state: fdbState(h.state ?? 0),
-    nud: stateNames(h.state ?? 0),
-    flags: flagNames(h.flags ?? 0),
+    nud: neighStateNames(h.state ?? 0),
+    flags: neighFlagNames(h.flags ?? 0),
     attrs: a,
   };
   if (a.master !== undefined) e.master = a.master;
@@ -156,6 +156,7 @@ export class Fdb {
 
   private readonly links: Links;
 
+  /** Uses `conn`, an rtnetlink connection (`Connection.open(rtnetlink, { netns })`). */
   constructor(conn: Connection) {
     this.conn = conn;
     this.links = new Links(conn);

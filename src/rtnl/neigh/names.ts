@@ -21,17 +21,17 @@ const STATES = lower<NeighState>(NUD, 'NUD_');
 const FLAGS = lower<NeighFlag>(NTF, 'NTF_');
 
 /** The names of the NUD_* bits set in `state`, lowest bit first. */
-export function stateNames(state: number): NeighState[] {
+export function neighStateNames(state: number): NeighState[] {
   return STATES.filter(([, v]) => state & v).map(([k]) => k);
 }
 
 /** The names of the NTF_* bits set in `flags`, lowest bit first. */
-export function flagNames(flags: number): NeighFlag[] {
+export function neighFlagNames(flags: number): NeighFlag[] {
   return FLAGS.filter(([, v]) => flags & v).map(([k]) => k);
 }
 
 /** The NUD_* value of a state name ('none' is 0). */
-export function stateValue(name: unknown, field = 'state'): number {
+export function neighStateValue(name: unknown, field = 'state'): number {
   if (name === 'none') return 0;
   const e = STATES.find(([k]) => k === name);
   if (!e)
@@ -40,10 +40,10 @@ export function stateValue(name: unknown, field = 'state'): number {
 }
 
 /** Bits of a set of state names. */
-export function stateMask(names: unknown, field = 'state'): number {
+export function neighStateMask(names: unknown, field = 'state'): number {
   const list = Array.isArray(names) ? names : [names];
   return list.reduce<number>(
-    (m, n, i) => m | stateValue(n, Array.isArray(names) ? `${field}[${i}]` : field),
+    (m, n, i) => m | neighStateValue(n, Array.isArray(names) ? `${field}[${i}]` : field),
     0,
   );
 }

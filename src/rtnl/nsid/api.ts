@@ -40,6 +40,7 @@ export class Nsids {
   /** The rtnetlink connection requests go through. */
   readonly conn: Connection;
 
+  /** Uses `conn`, an rtnetlink connection opened in the namespace whose ids are wanted. */
   constructor(conn: Connection) {
     this.conn = conn;
   }

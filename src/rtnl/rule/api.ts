@@ -373,6 +373,7 @@ export class Rules {
   /** The rtnetlink connection requests go through. */
   readonly conn: Connection;
 
+  /** Uses `conn`, an rtnetlink connection (`Connection.open(rtnetlink, { netns })`). */
   constructor(conn: Connection) {
     this.conn = conn;
   }
