@@ -59,6 +59,8 @@ export interface MonitorMessage {
   readonly spec: MessageSpec;
   /** The decoded message. */
   readonly message: Message;
+  /** The message's bytes, header included. */
+  readonly bytes: Buffer;
   /** The multicast group it was sent to, when the kernel says (groups 1 to 32). */
   readonly group?: number;
 }
@@ -359,7 +361,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
       if (!spec) this.push({ type: 'raw', nl, bytes, group });
       else {
         try {
-          this.push({ type: 'message', spec, message: decodeBody(spec, buf, p, nl), group });
+          this.push({ type: 'message', spec, message: decodeBody(spec, buf, p, nl), bytes, group });
         } catch (e) {
           this.push({ type: 'raw', nl, bytes, group, error: e as Error });
         }
