@@ -141,14 +141,16 @@ export class Links {
     this.check(RTM_NEWLINK, p);
     await p.plan.resolve((n, field) => this.index(n, `${context}: ${field}`));
     const handles = p.plan.open();
+    // The kernel echoes the new link before it sets the master: with a master, ask afterwards.
+    const flags = p.attrs.master === undefined ? CREATE_FLAGS : CREATE_FLAGS & ~NLM_F.NLM_F_ECHO;
     let replies: Message[];
     try {
-      if (opts.dryRun) return this.conn.build(RTM_NEWLINK, p.header, p.attrs, NLM_F.NLM_F_ACK | CREATE_FLAGS);
-      replies = await this.conn.request(RTM_NEWLINK, p.header, p.attrs, { flags: CREATE_FLAGS, context });
+      if (opts.dryRun) return this.conn.build(RTM_NEWLINK, p.header, p.attrs, NLM_F.NLM_F_ACK | flags);
+      replies = await this.conn.request(RTM_NEWLINK, p.header, p.attrs, { flags, context });
     } finally {
       close(handles);
     }
-    const [echo] = this.links(replies.filter((m) => m.nl.type === RTM.RTM_NEWLINK));
+    const [echo] = this.links(replies);
     if (echo && echo.name === name) return echo;
     if (opts.netns === undefined) return this.get(name);
     // Created in another namespace: the echo went there; ask that namespace.

@@ -23,8 +23,8 @@ export const bridgeQuerierAttrs = attrSet('BRIDGE_QUERIER', BRIDGE_QUERIER, {
 });
 
 /**
- * IFLA_BR_*. Times are in hundredths of a second (USER_HZ) as ip shows them ×100: forward_delay 1500
- * is 15 s; timers (u64) are in the same unit. Booleans are u8 0/1 as on the wire.
+ * IFLA_BR_*. Times and timers are in hundredths of a second (clock_t): forward_delay 1500 is 15 s, as
+ * `ip -d` prints it. Booleans are u8 0/1 as on the wire.
  */
 export const bridgeAttrs = attrSet('IFLA_BR', IFLA_BR, {
   forwardDelay: ['IFLA_BR_FORWARD_DELAY', u32],
