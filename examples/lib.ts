@@ -15,18 +15,18 @@ export async function scenario(
   fn: (cleanup: (name: string, undo: () => Promise<void>) => void) => Promise<void>,
 ): Promise<void> {
   const undo: [string, () => Promise<void>][] = [];
-  let cleaned = false;
-  const cleanupAll = async () => {
-    if (cleaned) return;
-    cleaned = true;
-    for (const [name, u] of undo.reverse()) {
-      try {
-        await u();
-      } catch (e) {
-        console.error(`cleanup of ${name} failed: ${(e as Error).message}`);
+  let cleaning: Promise<void> | undefined;
+  // One cleanup, however many times it is asked for (a signal and the failing flow both ask).
+  const cleanupAll = (): Promise<void> =>
+    (cleaning ??= (async () => {
+      for (const [name, u] of undo.reverse()) {
+        try {
+          await u();
+        } catch (e) {
+          console.error(`cleanup of ${name} failed: ${(e as Error).message}`);
+        }
       }
-    }
-  };
+    })());
   const onSignal = (sig: NodeJS.Signals) => {
     console.error(`\n${sig}: cleaning up`);
     void cleanupAll().then(() => process.exit(130));
