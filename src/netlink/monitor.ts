@@ -346,32 +346,48 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   }
 
   private decodeDatagram(buf: Buffer, group: number | undefined): void {
-    let p = 0;
-    while (p < buf.length) {
-      if (buf.subarray(p).every((b) => b === 0)) return; // padding after the last message
-      let nl: NlMsgHeader;
-      try {
-        nl = readHeader(buf, p, buf.length);
-      } catch (e) {
-        this.push({ type: 'raw', bytes: buf.subarray(p), group, error: e as Error });
-        return;
-      }
-      const bytes = buf.subarray(p, p + nl.len);
-      const spec = this.protocol.spec(nl.type);
-      if (!spec) this.push({ type: 'raw', nl, bytes, group });
-      else {
-        try {
-          this.push({ type: 'message', spec, message: decodeBody(spec, buf, p, nl), bytes, group });
-        } catch (e) {
-          this.push({ type: 'raw', nl, bytes, group, error: e as Error });
-        }
-      }
-      p += align(nl.len);
-    }
+    for (const ev of decodeMonitorDatagram(this.protocol, buf, group)) this.push(ev);
   }
 
   private push(ev: MonitorMessage | MonitorRaw): void {
     this.stats.messages++;
     this.ready.push(ev);
   }
+}
+
+/**
+ * Splits one received datagram into events: messages with a spec in `protocol` decoded, the others
+ * (and any that fail to decode, with the error) raw. Never throws; stops at zero padding after the
+ * last message. The events' bytes are views of `buf`.
+ */
+export function decodeMonitorDatagram(
+  protocol: Protocol,
+  buf: Buffer,
+  group?: number,
+): Array<MonitorMessage | MonitorRaw> {
+  const out: Array<MonitorMessage | MonitorRaw> = [];
+  let p = 0;
+  while (p < buf.length) {
+    // A message is never 0 bytes long: zeros here are padding, if the rest is zeros too.
+    if ((p + 4 > buf.length || buf.readUInt32LE(p) === 0) && buf.subarray(p).every((b) => b === 0)) break;
+    let nl: NlMsgHeader;
+    try {
+      nl = readHeader(buf, p, buf.length);
+    } catch (e) {
+      out.push({ type: 'raw', bytes: buf.subarray(p), group, error: e as Error });
+      break;
+    }
+    const bytes = buf.subarray(p, p + nl.len);
+    const spec = protocol.spec(nl.type);
+    if (!spec) out.push({ type: 'raw', nl, bytes, group });
+    else {
+      try {
+        out.push({ type: 'message', spec, message: decodeBody(spec, buf, p, nl), bytes, group });
+      } catch (e) {
+        out.push({ type: 'raw', nl, bytes, group, error: e as Error });
+      }
+    }
+    p += align(nl.len);
+  }
+  return out;
 }
