@@ -94,6 +94,15 @@ describe.skipIf(kernelSkipReason('ip'))('Links against the kernel and ip', () =>
     });
   });
 
+  it('passes other attributes through: IPv6 address generation mode in IFLA_AF_SPEC', async () => {
+    await runIp(ns.name, ['link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1']);
+    await withLinks(ns.name, async (links) => {
+      await links.change('d0', { attrs: { afSpec: { inet6: { addrGenMode: 1 } } } });
+      expect((await ipLink(ns.name, 'd0')).inet6_addr_gen_mode).toBe('none');
+      expect((await links.get('d0')).attrs.afSpec).toMatchObject({ inet6: { addrGenMode: 1 } });
+    });
+  });
+
   it('sets and removes a master', async () => {
     await runIp(ns.name, ['link', 'add', 'br0', 'type', 'bridge']);
     await runIp(ns.name, ['link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1']);

@@ -126,6 +126,46 @@ describe('IFLA attribute set', () => {
     expect(missing).toEqual([]);
   });
 
+  it('declares every attribute of the nested and kind tables', async () => {
+    const L = await import('../src/constants/if_link.js');
+    const B = await import('../src/constants/if_bridge.js');
+    const { VETH_INFO } = await import('../src/constants/veth.js');
+    const kinds = await import('../src/rtnl/link/index.js');
+    const pairs: [AttrSet<object>, Readonly<Record<string, number>>][] = [
+      [linkinfoAttrs, L.IFLA_INFO],
+      [kinds.protoDownReasonAttrs, L.IFLA_PROTO_DOWN_REASON],
+      [kinds.xdpAttrs, L.IFLA_XDP],
+      [kinds.inetAttrs, L.IFLA_INET],
+      [kinds.inet6Attrs, L.IFLA_INET6],
+      [kinds.mctpAttrs, L.IFLA_MCTP],
+      [kinds.vfAttrs, L.IFLA_VF],
+      [kinds.vfStatsAttrs, L.IFLA_VF_STATS],
+      [kinds.portAttrs, L.IFLA_PORT],
+      [kinds.brportAttrs, L.IFLA_BRPORT],
+      [kinds.bridgeAttrs, L.IFLA_BR],
+      [kinds.bridgeQuerierAttrs, B.BRIDGE_QUERIER],
+      [kinds.bridgeAfSpecAttrs, B.IFLA_BRIDGE],
+      [kinds.bridgeVlanTunnelAttrs, B.IFLA_BRIDGE_VLAN_TUNNEL],
+      [kinds.mrpAttrs, B.IFLA_BRIDGE_MRP],
+      [kinds.mrpInfoAttrs, B.IFLA_BRIDGE_MRP_INFO],
+      [kinds.cfmAttrs, B.IFLA_BRIDGE_CFM],
+      [kinds.cfmCcPeerStatusAttrs, B.IFLA_BRIDGE_CFM_CC_PEER_STATUS],
+      [kinds.cfmCcCcmTxAttrs, B.IFLA_BRIDGE_CFM_CC_CCM_TX],
+      [kinds.mstAttrs, B.IFLA_BRIDGE_MST],
+      [kinds.mstEntryAttrs, B.IFLA_BRIDGE_MST_ENTRY],
+      [kinds.vxlanAttrs, L.IFLA_VXLAN],
+      [kinds.macvlanAttrs, L.IFLA_MACVLAN],
+      [kinds.ipvlanAttrs, L.IFLA_IPVLAN],
+      [kinds.tunAttrs, L.IFLA_TUN],
+      [kinds.vethAttrs, VETH_INFO],
+    ];
+    for (const [set, table] of pairs) {
+      const declared = new Set(set.defs.map((d) => d.type));
+      const missing = Object.entries(table).filter(([n, v]) => !n.endsWith('_UNSPEC') && !declared.has(v));
+      expect(missing, set.typeName).toEqual([]);
+    }
+  });
+
   it('decode(encode(x)) is x for generated links of every family and kind', () => {
     fc.assert(
       fc.property(linkArb, ({ family, attrs }) => {
