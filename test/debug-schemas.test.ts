@@ -28,10 +28,21 @@ function survey(): { missing: Map<string, Set<string>>; unnamed: Map<string, Set
     if (!m.has(key)) m.set(key, new Set());
     m.get(key)!.add(where);
   };
-  for (const f of readdirSync(FIXTURES)
+  const inputs: [string, Uint8Array][] = readdirSync(FIXTURES)
     .filter((x) => x.endsWith('.pcap'))
+    .sort()
+    .map((f) => [f, readFileSync(join(FIXTURES, f))]);
+  // iproute2's requests for link kinds this kernel may lack (fixtures/kinds), and the kernel's replies.
+  const kinds = join(FIXTURES, 'kinds');
+  for (const f of readdirSync(kinds)
+    .filter((x) => x.endsWith('.json'))
     .sort()) {
-    for (const d of decode(readFileSync(join(FIXTURES, f)))) {
+    const j = JSON.parse(readFileSync(join(kinds, f), 'utf8')) as { request?: string; reply?: string };
+    for (const k of ['request', 'reply'] as const)
+      if (j[k]) inputs.push([`kinds/${f} ${k}`, Buffer.from(j[k], 'hex')]);
+  }
+  for (const [f, bytes] of inputs) {
+    for (const d of decode(bytes, f.endsWith('.pcap') ? {} : { format: 'raw' })) {
       for (const u of findUnknown(d.messages, protocolFor(d.family))) {
         const where = `${f} (${d.source}, ${u.message}${u.path.length ? ` ${u.path.join('/')}` : ''})`;
         const name = u.what === 'message' ? kernelName('RTM', u.type) : kernelName(u.set, u.type);
