@@ -16,7 +16,13 @@ interface IpNeigh {
   state?: string[];
   router?: null;
   proxy?: null;
+  extern_learn?: null;
+  managed?: null;
+  protocol?: string;
 }
+
+// The protocol names ip prints, for the numbers these tests use.
+const PROTO_NAMES: Record<number, string> = { 4: 'static', 99: 'openr', 186: 'bgp' };
 
 async function ifnames(ns: string): Promise<Map<number, string>> {
   const links = await ipJson<{ ifindex: number; ifname: string }[]>(ns, ['link', 'show']);
@@ -29,6 +35,9 @@ function asIp(n: Neighbour, names: Map<number, string>): IpNeigh {
   if (n.lladdr !== undefined) out.lladdr = n.lladdr;
   if (n.router) out.router = null;
   if (n.proxy) out.proxy = null;
+  if (n.externLearned) out.extern_learn = null;
+  if (n.managed) out.managed = null;
+  if (n.protocol !== undefined) out.protocol = PROTO_NAMES[n.protocol] ?? String(n.protocol);
   if (!n.proxy) out.state = n.state.length ? n.state.map((s) => s.toUpperCase()) : ['NONE'];
   return out;
 }
@@ -113,6 +122,30 @@ describe.skipIf(kernelSkipReason('ip'))('Neighbours against the kernel and ip ne
     });
     const names = await ifnames(ns.name);
     expect(want('fe80::7')?.dev).toBe(names.get(4));
+
+    await neigh.add({
+      dst: '10.0.0.5',
+      lladdr: '02:00:00:00:00:06',
+      dev: 'v0',
+      state: 'stale',
+      externLearned: true,
+      protocol: 99,
+    });
+    await neigh.add({ dst: '10.0.0.6', dev: 'v0', state: 'none', managed: true });
+    const ip2 = await ipJson<IpNeigh[]>(ns.name, ['neigh', 'show', 'nud', 'all']);
+    expect(ip2.find((e) => e.dst === '10.0.0.5')).toEqual({
+      dst: '10.0.0.5',
+      dev: 'v0',
+      lladdr: '02:00:00:00:00:06',
+      extern_learn: null,
+      state: ['STALE'],
+      protocol: 'openr',
+    });
+    expect(ip2.find((e) => e.dst === '10.0.0.6')).toMatchObject({
+      dst: '10.0.0.6',
+      dev: 'v0',
+      managed: null,
+    });
   });
 
   it('reads every entry ip creates exactly as ip neigh shows it', async () => {
@@ -123,13 +156,17 @@ describe.skipIf(kernelSkipReason('ip'))('Neighbours against the kernel and ip ne
       'neigh add 10.1.0.23 lladdr 02:00:00:00:00:23 dev w0 nud noarp',
       'neigh add 2001:db8::24 lladdr 02:00:00:00:00:24 dev w0 router nud permanent',
       'neigh add 2001:db8::25 lladdr 02:00:00:00:00:25 dev v0 nud noarp',
+      'neigh add 10.0.0.26 lladdr 02:00:00:00:00:26 dev v0 extern_learn protocol 186 nud stale',
+      'neigh add 10.0.0.27 dev v0 managed',
     ])
       await runIp(ns.name, cmd.split(' '));
     const names = await ifnames(ns.name);
     const ours = (await neigh.list()).map((n) => asIp(n, names)).sort(byKey);
     const ip = (await ipJson<IpNeigh[]>(ns.name, ['neigh', 'show', 'nud', 'all'])).sort(byKey);
     expect(ours).toEqual(ip);
-    expect(ours.length).toBeGreaterThanOrEqual(6);
+    expect(ours.length).toBeGreaterThanOrEqual(8);
+    expect(ours.find((e) => e.dst === '10.0.0.26')).toMatchObject({ extern_learn: null, protocol: 'bgp' });
+    expect(ours.find((e) => e.dst === '10.0.0.27')).toMatchObject({ managed: null });
 
     const v4 = await neigh.list({ family: 'inet' });
     expect(v4.map((n) => n.dst).sort()).toEqual(

@@ -51,6 +51,8 @@ export interface Neighbour {
   proxy: boolean;
   /** The neighbour is a router (NTF_ROUTER, IPv6). */
   router: boolean;
+  /** Learned by an external control plane (NTF_EXT_LEARNED). */
+  externLearned: boolean;
   /** Kept resolved by the kernel (NTF_EXT_MANAGED in NDA_FLAGS_EXT). */
   managed: boolean;
   /** Who installed it (NDA_PROTOCOL, RTPROT_* numbers), when set. */
@@ -121,6 +123,7 @@ export function toNeighbour(m: Message<NdMsg, NeighAttrs>): Neighbour {
     flags: neighFlagNames(flags),
     proxy: (flags & NTF.NTF_PROXY) !== 0,
     router: (flags & NTF.NTF_ROUTER) !== 0,
+    externLearned: (flags & NTF.NTF_EXT_LEARNED) !== 0,
     managed: ((a.flagsExt ?? 0) & NTF_EXT.NTF_EXT_MANAGED) !== 0,
     attrs: a,
   };
