@@ -1,0 +1,257 @@
+/**
+ * The nlwire side of the benchmark: one workload run in its own process, through the library
+ * (Links, Routes, Addresses, and Connection.batch for bulk requests). Reads {@link WorkerParams} as
+ * JSON on stdin, prints one {@link WorkerResult} JSON line on stdout. The runner bundles this file
+ * with esbuild and runs it with plain `node`, so the peak RSS is nlwire's and not tsx's.
+ */
+import fs from 'node:fs';
+import { NLM_F } from '../src/constants/netlink.js';
+import { type BatchItem, type BatchResult, Connection } from '../src/netlink/connection.js';
+import { Addresses, buildAddress } from '../src/rtnl/addr/api.js';
+import { rtmDelAddr, rtmNewAddr } from '../src/rtnl/addr/messages.js';
+import { Links } from '../src/rtnl/link/api.js';
+import { type CreateLinkOptions, planCreate } from '../src/rtnl/link/create.js';
+import { RTM_DELLINK, RTM_NEWLINK } from '../src/rtnl/link/messages.js';
+import { rtnetlink } from '../src/rtnl/protocol.js';
+import { buildRoute, Routes } from '../src/rtnl/route/api.js';
+import { rtmDelRoute, rtmNewRoute } from '../src/rtnl/route/messages.js';
+import { timeDecode } from './decode.js';
+import type {
+  W1Params,
+  W2Params,
+  W3Params,
+  W4Params,
+  W5Params,
+  WorkerParams,
+  WorkerResult,
+} from './lib/params.js';
+import { peakRssKiB } from './lib/rss.js';
+
+const CREATE = NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL;
+
+/** Milliseconds `fn` took. */
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+/** Throws the first failure of a batch. */
+function check(results: BatchResult[]): void {
+  const failed = results.filter((r) => r !== undefined);
+  if (failed.length) throw new Error(`${failed.length} of ${results.length} requests failed: ${failed[0]}`);
+}
+
+/** An RTM_NEWLINK batch item from Links.create's options (planCreate checks them, as create does). */
+function createItem(opts: CreateLinkOptions): BatchItem {
+  const p = planCreate(opts);
+  if (p.plan.unresolved) throw new Error(`${opts.name}: give indexes, not names, in a batch`);
+  return {
+    spec: RTM_NEWLINK,
+    header: p.header,
+    attrs: p.attrs,
+    flags: CREATE,
+    context: `link add ${opts.name}`,
+  };
+}
+
+function open(ns: string): Connection {
+  return Connection.open(rtnetlink, { netns: ns });
+}
+
+async function w1(p: W1Params): Promise<Record<string, number>> {
+  const conn = open(p.ns);
+  const links = new Links(conn);
+  const create = () =>
+    conn
+      .batch(
+        p.names.map((name, i) =>
+          createItem({ kind: 'veth', name, group: p.group, peer: { name: p.peers[i] } }),
+        ),
+      )
+      .then(check);
+  const m: Record<string, number> = {};
+  m.create = await timed(create);
+  m.deleteEach = await timed(() =>
+    conn
+      .batch(
+        p.names.map((name) => ({
+          spec: RTM_DELLINK,
+          header: {},
+          attrs: { ifname: name },
+          context: `link del ${name}`,
+        })),
+      )
+      .then(check),
+  );
+  await create();
+  m.deleteGroup = await timed(() => links.deleteGroup(p.group));
+  const left = await links.list();
+  if (left.length !== 1) throw new Error(`W1: ${left.length} links left, expected lo alone`);
+  await conn.close();
+  return m;
+}
+
+async function w2(p: W2Params): Promise<Record<string, number>> {
+  const conn = open(p.ns);
+  const links = new Links(conn);
+  const times: number[] = [];
+  for (let i = 0; i < p.dumps; i++) {
+    const t = performance.now();
+    const all = await links.list();
+    times.push(performance.now() - t);
+    if (all.length !== p.expect)
+      throw new Error(`W2: dump returned ${all.length} links, expected ${p.expect}`);
+  }
+  await conn.close();
+  return { dump: times.reduce((a, b) => a + b, 0) / times.length, firstDump: times[0] };
+}
+
+async function w3(p: W3Params): Promise<Record<string, number>> {
+  const conn = open(p.ns);
+  const routes = new Routes(conn);
+  const noDev = (): number => {
+    throw new Error('W3 routes name no device');
+  };
+  const m: Record<string, number> = {};
+  m.add = await timed(() =>
+    conn
+      .batch(
+        p.prefixes.map((dst) => {
+          const r = buildRoute('add', { dst, via: p.gateway }, noDev);
+          return {
+            spec: rtmNewRoute,
+            header: r.header,
+            attrs: r.attrs,
+            flags: CREATE,
+            context: `route add ${dst}`,
+          };
+        }),
+      )
+      .then(check),
+  );
+  const times: number[] = [];
+  for (let i = 0; i < p.dumps; i++) {
+    const t = performance.now();
+    const all = await routes.list({ family: 'inet' });
+    times.push(performance.now() - t);
+    if (all.length !== p.expect)
+      throw new Error(`W3: dump returned ${all.length} routes, expected ${p.expect}`);
+  }
+  m.dump = times.reduce((a, b) => a + b, 0) / times.length;
+  if (p.sequential) {
+    await conn
+      .batch(
+        p.prefixes.map((dst) => {
+          const r = buildRoute('delete', { dst, via: p.gateway }, noDev);
+          return { spec: rtmDelRoute, header: r.header, attrs: r.attrs };
+        }),
+      )
+      .then(check);
+    m.addSequential = await timed(async () => {
+      for (const dst of p.prefixes) await routes.add({ dst, via: p.gateway });
+    });
+  }
+  await conn.close();
+  return m;
+}
+
+async function w4(p: W4Params): Promise<Record<string, number>> {
+  const conn = open(p.ns);
+  const addresses = new Addresses(conn);
+  const m: Record<string, number> = {};
+  let index = 0;
+  m.add = await timed(async () => {
+    index = await new Links(conn).index(p.dev);
+    const items = p.prefixes.map((prefix) => {
+      const r = buildAddress(index, prefix);
+      return {
+        spec: rtmNewAddr,
+        header: r.header,
+        attrs: r.attrs,
+        flags: CREATE,
+        context: `address add ${prefix}`,
+      };
+    });
+    check(await conn.batch(items));
+  });
+  const times: number[] = [];
+  for (let i = 0; i < p.dumps; i++) {
+    const t = performance.now();
+    const all = await addresses.list({ family: 'inet' });
+    times.push(performance.now() - t);
+    if (all.length !== p.expect)
+      throw new Error(`W4: dump returned ${all.length} addresses, expected ${p.expect}`);
+  }
+  m.dump = times.reduce((a, b) => a + b, 0) / times.length;
+  if (p.sequential) {
+    await conn
+      .batch(
+        p.prefixes.map((prefix) => {
+          const r = buildAddress(index, prefix);
+          return { spec: rtmDelAddr, header: r.header, attrs: r.attrs };
+        }),
+      )
+      .then(check);
+    m.addSequential = await timed(async () => {
+      for (const prefix of p.prefixes) await addresses.add({ index }, prefix);
+    });
+  }
+  await conn.close();
+  return m;
+}
+
+async function w5(p: W5Params): Promise<Record<string, number>> {
+  const conn = open(p.ns);
+  const links = new Links(conn);
+  const m: Record<string, number> = {};
+  m.create = await timed(async () => {
+    const br = await links.create({ kind: 'bridge', name: p.bridge, up: true });
+    const items = [
+      createItem({
+        kind: 'vxlan',
+        name: p.vxlan,
+        vxlan: { id: p.vni, dstport: p.dstport, local: p.local },
+        up: true,
+      }),
+      ...p.ports.map((name, i) =>
+        createItem({ kind: 'veth', name, master: br.index, up: true, peer: { name: p.peers[i] } }),
+      ),
+    ];
+    check(await conn.batch(items));
+  });
+  await conn.close();
+  return m;
+}
+
+async function main(): Promise<void> {
+  const p = JSON.parse(fs.readFileSync(0, 'utf8')) as WorkerParams;
+  let metrics: Record<string, number>;
+  switch (p.workload) {
+    case 'W1':
+      metrics = await w1(p);
+      break;
+    case 'W2':
+      metrics = await w2(p);
+      break;
+    case 'W3':
+      metrics = await w3(p);
+      break;
+    case 'W4':
+      metrics = await w4(p);
+      break;
+    case 'W5':
+      metrics = await w5(p);
+      break;
+    case 'W6':
+      metrics = timeDecode(p.dataDir, p.minMs);
+      break;
+  }
+  const result: WorkerResult = { metrics, peakRssKiB: peakRssKiB() };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`nlwire worker: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
