@@ -307,7 +307,9 @@ describe('nlwire on hostile input', () => {
     );
     const cmds = inputs.map((b, i) => [i % 2 ? 'explain' : 'decode', b] as const);
     const results = await all(cmds, ([cmd, b]) => nlwire([cmd, '--in', 'raw'], b));
-    results.forEach((r, i) => check(cmds[i][0])(r, cmds[i][1]));
+    results.forEach((r, i) => {
+      check(cmds[i][0])(r, cmds[i][1]);
+    });
     expect(results.some((r) => r.code === 0)).toBe(true);
     expect(results.some((r) => r.code === 1)).toBe(true);
   });
@@ -326,7 +328,9 @@ describe('nlwire on hostile input', () => {
     const encJson = Buffer.from(JSON.stringify(datagramsToJSON(decode(fixture('veth-create.pcap')))));
     for (const n of [1, 400, encJson.length - 1]) inputs.push(['encode', encJson.subarray(0, n)]);
     const results = await all(inputs, ([cmd, b]) => nlwire(cmd === 'encode' ? [cmd, '--hex'] : [cmd], b));
-    results.forEach((r, i) => check(inputs[i][0])(r, inputs[i][1]));
+    results.forEach((r, i) => {
+      check(inputs[i][0])(r, inputs[i][1]);
+    });
     expect(results.filter((r) => r.code === 1).length).toBeGreaterThan(8);
   });
 });

@@ -33,9 +33,9 @@ function fixtureDatagrams(): FixtureDatagram[] {
     const j = JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as {
       messages: { direction: 'to-kernel' | 'from-kernel'; hex: string }[];
     };
-    j.messages.forEach((m, i) =>
-      out.push({ name: `${f}#${i + 1}`, bytes: Buffer.from(m.hex, 'hex'), direction: m.direction }),
-    );
+    j.messages.forEach((m, i) => {
+      out.push({ name: `${f}#${i + 1}`, bytes: Buffer.from(m.hex, 'hex'), direction: m.direction });
+    });
   }
   const kinds = join(FIXTURES, 'kinds');
   for (const f of readdirSync(kinds)
