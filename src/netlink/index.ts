@@ -11,6 +11,7 @@ export * from './encode-tree.js';
 export * from './errors.js';
 export * from './header.js';
 export * from './message.js';
+export * from './monitor.js';
 export * from './netlink-error.js';
 export * from './schema.js';
 export * from './socket.js';

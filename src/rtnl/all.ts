@@ -21,5 +21,6 @@ import './addr/messages.js';
 import './route/messages.js';
 import './neigh/messages.js';
 import './rule/messages.js';
+import './nsid/messages.js';
 
 export { rtnetlink } from './protocol.js';

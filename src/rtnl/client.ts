@@ -16,6 +16,7 @@ import { rtnetlink } from './all.js';
 import { Links } from './link/api.js';
 import { Neighbours } from './neigh/api.js';
 import { Fdb } from './neigh/fdb.js';
+import { Nsids } from './nsid/api.js';
 import { Routes } from './route/api.js';
 import { Rules } from './rule/api.js';
 
@@ -41,6 +42,8 @@ export class Rtnl {
   readonly fdb: Fdb;
   /** Policy routing rules (RTM_*RULE). */
   readonly rules: Rules;
+  /** Namespace ids (RTM_*NSID) and resolving a link-netnsid to a namespace name. */
+  readonly nsids: Nsids;
 
   private constructor(conn: Connection) {
     this.conn = conn;
@@ -50,6 +53,7 @@ export class Rtnl {
     this.neighbours = new Neighbours(conn);
     this.fdb = new Fdb(conn);
     this.rules = new Rules(conn);
+    this.nsids = new Nsids(conn);
   }
 
   /**
