@@ -36,6 +36,11 @@ describe('examples/ (each builds its topology in throw-away namespaces and remov
     expect(out).toMatch(/ctrA.* -> 10\.42\.0\.2: ok/);
     expect(out).toMatch(/ctrB.* -> 10\.42\.0\.1: ok/);
   });
+  it('04: finds a veth peer and the namespace it lives in', async () => {
+    const out = await example('04-find-peer.ts');
+    expect(out).toMatch(/nsid 0 is namespace nlw-ex-container-/);
+    expect(out).toMatch(/peer: eth0 \(ifindex 2\) in nlw-ex-container-/);
+  });
   it('05: lists namespaces like lsns', async () => {
     expect(await example('05-lsns.ts')).toMatch(/\d+\s+1\s+\d+ sleep\s+nlw-ex-lsns-/);
   });
