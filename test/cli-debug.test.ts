@@ -201,6 +201,25 @@ describe('nlwire decode / explain / encode', () => {
     expect(again.stdout.equals(json)).toBe(true);
   });
 
+  it('decode and explain read the JSON view back, edited or not', async () => {
+    const json = JSON.parse(
+      (await nlwire(['decode', '--json', join(FIXTURES, 'route-multipath.pcap')])).stdout.toString(),
+    );
+    const hop = json[0].messages[0].attributes.find((a: { name: string }) => a.name === 'RTA_MULTIPATH');
+    hop.entries[1].attributes[0].value = '10.0.0.9';
+    const edited = JSON.stringify(json);
+    const [shown, again, forced] = await Promise.all([
+      nlwire(['explain'], edited),
+      nlwire(['decode', '--json'], edited),
+      nlwire(['decode', '--in', 'json'], edited),
+    ]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout.toString()).toMatch(/^0x0044 {2}0a 00 00 09 +RTA_GATEWAY = 10\.0\.0\.9 \[ipaddr\]$/m);
+    expect(shown.stdout.toString()).toMatch(/^# pcap packet 1, to-kernel, 72 bytes/);
+    expect(JSON.parse(again.stdout.toString())).toEqual(json);
+    expect(forced.code).toBe(0);
+  });
+
   it('reports bad usage with status 2 and bad input with status 1, on one line', async () => {
     const cases: [string[], string | undefined, string, number, RegExp][] = [
       [['decode', '--nope'], '', 'decode', 2, /unknown option --nope/],

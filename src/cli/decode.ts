@@ -4,15 +4,16 @@
 import { type CommandSpec, formatHelp, parseArgs } from './args.js';
 import { readInput, writeOut } from './read-input.js';
 
-/** Input formats the debugger reads. */
-export const INPUT_FORMATS = ['raw', 'hex', 'pcap', 'pcapng', 'strace'] as const;
+/** Input formats of decode and explain: the capture formats, and `json` (the JSON view decode --json prints). */
+export const INPUT_FORMATS = ['raw', 'hex', 'pcap', 'pcapng', 'strace', 'json'] as const;
 
 const SPEC: CommandSpec = {
   usage: 'nlwire decode [FILE|-] [--in FORMAT] [--json]',
   description: [
     'Decodes every netlink message of the input: raw bytes, hex text (plain, 0x.., \\x.., xxd, hexdump -C),',
-    'a pcap or pcapng capture of netlink (nlmon, NLWIRE_TRACE=out.pcap), or strace output. Without FILE, or',
-    'with -, reads standard input. Every field is named as the kernel names it; unknown attributes show as hex.',
+    'a pcap or pcapng capture of netlink (nlmon, NLWIRE_TRACE=out.pcap), strace output, or the JSON view',
+    'this command prints with --json. Without FILE, or with -, reads standard input. Every field is named',
+    'as the kernel names it; unknown attributes show as hex.',
   ].join('\n'),
   options: {
     in: {

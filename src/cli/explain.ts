@@ -10,7 +10,8 @@ const SPEC: CommandSpec = {
   description: [
     'Shows every byte of every netlink message with what it is: the nlmsghdr fields, the family header',
     "(ifinfomsg, rtmsg...), each attribute's nla_len and nla_type, its payload with the decoded value,",
-    'padding, nested attributes indented. Reads what decode reads; without FILE, or with -, standard input.',
+    'padding, nested attributes indented. Reads what decode reads (captures, hex, the JSON view); without',
+    'FILE, or with -, standard input.',
   ].join('\n'),
   options: {
     in: {

@@ -17,7 +17,12 @@ export interface JsonStruct {
   fields: Record<string, Json>;
 }
 
-/** One attribute. Exactly one of value, attributes (with header), entries or hex carries the payload. */
+/**
+ * One attribute. The payload shows as `value`, as `attributes` (after `header` for a struct-headed
+ * nest), as `entries`, or as `hex` alone when no declaration decodes it. `hex` next to a decoded form
+ * holds the exact bytes where re-encoding the decoded form would differ (a string without its NUL), and
+ * wins on encode.
+ */
 export interface JsonAttr {
   /** nla_type without the flag bits (-1 for bytes after the last attribute that are not one). */
   type: number;
