@@ -98,7 +98,7 @@ describe('nlwire --help', () => {
       expect(r.stderr).toBe('');
       expect(r.stdout.toString()).toMatch(/^Usage: nlwire /);
     });
-    expect(results[0].stdout.toString()).toMatch(/^ {2}decode +decode netlink messages/m);
+    expect(results[0].stdout.toString()).toMatch(/^ {2}decode +decode a capture \(pcap/m);
     expect(results[4].stdout.toString()).toMatch(/--in FORMAT/);
     expect(results[4].stdout.toString()).toMatch(/--json/);
     // Help wins over a bad option.

@@ -5,6 +5,8 @@
  *
  * Errors are one line on standard error, `nlwire: <command>: <message>`, with exit status 1 (2 for a
  * bad command line); `NLWIRE_DEBUG=1` adds the stack trace.
+ *
+ * Importing this module runs the command line (import only its types elsewhere).
  */
 
 /** What a command module exports. */
@@ -25,10 +27,7 @@ const cmd = (summary: string, load: () => Promise<CommandModule>): Command => ({
 
 /** The commands: one line each, a summary and the module with its `run(argv)`. */
 const COMMANDS: Readonly<Record<string, Command>> = {
-  decode: cmd(
-    'decode netlink messages (raw, hex, pcap, pcapng, strace) to a tree or JSON',
-    () => import('./decode.js'),
-  ),
+  decode: cmd('decode a capture (pcap, strace, hex, raw) to a tree or JSON', () => import('./decode.js')),
   encode: cmd('encode the JSON view back to the exact bytes (raw, hex or pcap)', () => import('./encode.js')),
   explain: cmd('annotated hex dump: every byte of every message explained', () => import('./explain.js')),
 };
