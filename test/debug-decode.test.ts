@@ -204,6 +204,32 @@ describe('decode', () => {
     );
   });
 
+  it('decodes other netlink families with their control messages named and the rest as hex', () => {
+    // A generic-netlink request (CTRL_CMD_GETFAMILY) and an ack, captured with family 16.
+    const request = Buffer.from('1c0000001000050001000000000000000300000006000200000000', 'hex');
+    const req = Buffer.concat([request, Buffer.alloc(1)]);
+    req.writeUInt32LE(req.length, 0);
+    const ack = Buffer.from('2400000002000001010000003930000000000000', 'hex');
+    const ackFull = Buffer.concat([ack, req.subarray(0, 16)]);
+    ackFull.writeUInt32LE(ackFull.length, 0);
+    const d = decode(
+      writePcap([
+        { bytes: req, direction: 'to-kernel', family: 16 },
+        { bytes: ackFull, direction: 'from-kernel', family: 16 },
+      ]),
+    );
+    expect(d.map((x) => x.family)).toEqual([16, 16]);
+    expect(d[0].messages[0]).toMatchObject({
+      nlmsg_type: 16,
+      nlmsg_type_name: null,
+      hex: req.subarray(16).toString('hex'),
+    });
+    expect(datagramsToJSON(d)[1].messages[0].error?.errno).toBe(0);
+    const json = JSON.parse(JSON.stringify(datagramsToJSON(d)));
+    expect(encodeDatagrams(json).map((x) => toHex(x.bytes))).toEqual([toHex(req), toHex(ackFull)]);
+    expect(encodeDatagrams(json).map((x) => x.family)).toEqual([16, 16]);
+  });
+
   it('throws a one-line InputError naming the datagram for bytes that are not netlink', () => {
     const bad = (bytes: Uint8Array, pattern: RegExp) => {
       try {
