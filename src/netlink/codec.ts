@@ -37,8 +37,11 @@ export interface Codec<T> {
   readonly size?: number;
   /** Decodes payload bytes buf[off, off + len). Throws DecodeError. */
   decode(buf: Buffer, off: number, len: number, ctx: DecodeContext): T;
-  /** Writes the payload of v. `name` names the field in a ValidationError. */
-  encode(w: Writer, v: T, name: string): void;
+  /**
+   * Writes the payload of v. `name` names the field in a ValidationError; `ctx` carries the message
+   * family, for attributes whose content depends on it.
+   */
+  encode(w: Writer, v: T, name: string, ctx?: DecodeContext): void;
   /** The debugger's JSON form of a value. */
   toJSON(v: T): Json;
   /** Reads the debugger's JSON form back. */

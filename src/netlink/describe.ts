@@ -304,7 +304,7 @@ export function describeValue(
   const w = new Writer(len + 16);
   let same = false;
   try {
-    encodePayload(node, codec, w);
+    encodePayload(node, codec, w, ctx);
     same = w.length === len && w.buf.compare(buf, off, off + len, 0, len) === 0;
   } catch {
     same = false;
@@ -348,7 +348,9 @@ function describeBody(node: MessageNode, spec: MessageSpec, buf: Buffer, start: 
       node.hex = hex(buf, start, end);
     return;
   }
-  node.attributes = astart < end ? describeAttrs(spec.attrs, buf, astart, end - astart, { family }) : [];
+  // Attributes start after the header's padding; a message that ends inside that padding has none.
+  if (astart <= end)
+    node.attributes = astart < end ? describeAttrs(spec.attrs, buf, astart, end - astart, { family }) : [];
   // Bytes between the struct and the first attribute must be zero padding to rebuild exactly.
   for (let i = start + hsize; i < Math.min(astart, end); i++)
     if (buf[i] !== 0) {
@@ -357,8 +359,10 @@ function describeBody(node: MessageNode, spec: MessageSpec, buf: Buffer, start: 
     }
   const w = new Writer(end - start + 16);
   spec.header.encodeC(w, node.family_header.fields, 'header');
-  if (astart <= end) w.pad();
-  encodeAttrNodes(spec.attrs, node.attributes, w);
+  if (node.attributes) {
+    w.pad();
+    encodeAttrNodes(spec.attrs, node.attributes, w, { family });
+  }
   if (w.length !== end - start || w.buf.compare(buf, start, end, 0, w.length) !== 0)
     node.hex = hex(buf, start, end);
 }

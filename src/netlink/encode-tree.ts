@@ -3,7 +3,7 @@
  */
 import { NLMSG } from '../constants/netlink.js';
 import { NLA_TYPE_MASK } from './align.js';
-import type { Codec, Json } from './codec.js';
+import type { Codec, DecodeContext, Json } from './codec.js';
 import type { AttrNode, MessageNode } from './describe.js';
 import { ValidationError } from './errors.js';
 import { startMessage } from './header.js';
@@ -26,17 +26,22 @@ function rawHex(w: Writer, h: string, what: string): void {
 }
 
 /** Writes the payload of one attribute node with its codec. */
-export function encodePayload(node: AttrNode, codec: Codec<unknown>, w: Writer): void {
+export function encodePayload(
+  node: AttrNode,
+  codec: Codec<unknown>,
+  w: Writer,
+  ctx: DecodeContext = {},
+): void {
   if (node.hex !== undefined) return rawHex(w, node.hex, node.name ?? 'attribute');
   const what = node.name ?? `type ${node.type}`;
   switch (codec.kind) {
     case 'nested':
-      if (codec instanceof AttrSet) return encodeAttrNodes(codec, node.attributes ?? [], w);
+      if (codec instanceof AttrSet) return encodeAttrNodes(codec, node.attributes ?? [], w, ctx);
       {
         const h = codec as HeaderedCodec<unknown, object>;
         h.header.encodeC(w, node.header?.fields ?? {}, what);
         w.pad();
-        return encodeAttrNodes(h.set, node.attributes ?? [], w);
+        return encodeAttrNodes(h.set, node.attributes ?? [], w, ctx);
       }
     case 'records': {
       const r = codec as RecordsCodec<unknown, object>;
@@ -44,7 +49,7 @@ export function encodePayload(node: AttrNode, codec: Codec<unknown>, w: Writer):
         const at = w.length;
         r.header.encodeC(w, e.header.fields, what);
         w.pad();
-        encodeAttrNodes(r.set, e.attributes, w);
+        encodeAttrNodes(r.set, e.attributes, w, ctx);
         const lf = r.header.fields.find((f) => f.cName === r.lengthField)!;
         w.buf.writeUInt16LE(w.length - at, at + lf.offset);
         w.pad();
@@ -68,12 +73,17 @@ export function encodePayload(node: AttrNode, codec: Codec<unknown>, w: Writer):
     case 'struct':
       return (codec as StructCodec<unknown>).encodeC(w, (node.value ?? {}) as Record<string, Json>, what);
     default:
-      return codec.encode(w, codec.fromJSON(node.value ?? null, what), what);
+      return codec.encode(w, codec.fromJSON(node.value ?? null, what), what, ctx);
   }
 }
 
 /** Writes attribute nodes with `set` (nla_len is recomputed; flags and padding come from the nodes). */
-export function encodeAttrNodes(set: AttrSet<object>, nodes: readonly AttrNode[], w: Writer): void {
+export function encodeAttrNodes(
+  set: AttrSet<object>,
+  nodes: readonly AttrNode[],
+  w: Writer,
+  ctx: DecodeContext = {},
+): void {
   let siblings: Record<string, unknown> | undefined;
   for (const n of nodes) {
     if (n.framing_error !== undefined) {
@@ -92,9 +102,9 @@ export function encodeAttrNodes(set: AttrSet<object>, nodes: readonly AttrNode[]
       let codec = d.codec;
       if (codec.kind === 'selector') {
         siblings ??= siblingValues(set, nodes);
-        codec = (codec as SelectorCodec).pick(siblings, {});
+        codec = (codec as SelectorCodec).pick(siblings, ctx);
       }
-      encodePayload(n, codec, w);
+      encodePayload(n, codec, w, ctx);
     }
     const len = w.length - at;
     if (len > 0xffff) throw new ValidationError(n.name ?? 'attribute', len, 'longer than 65535 bytes');
@@ -137,11 +147,10 @@ export function encodeMessageNode(protocol: Protocol, n: MessageNode, w: Writer)
       const rat = writeHeader(w, r);
       w.buf.writeUInt32LE(r.nlmsg_len, rat);
     }
-    if (n.error.ext_ack) {
-      if (r.pad) rawHex(w, r.pad, 'padding');
-      else w.pad();
-      encodeAttrNodes(extAckSet, n.error.ext_ack, w);
-    }
+    // The echoed request is padded when anything follows it in the error message.
+    if (r.pad) rawHex(w, r.pad, 'padding');
+    else if (n.error.ext_ack || w.length - at < n.nlmsg_len) w.pad();
+    if (n.error.ext_ack) encodeAttrNodes(extAckSet, n.error.ext_ack, w);
   } else if (n.nlmsg_type === NLMSG.NLMSG_DONE && n.done) {
     w.ensure(4);
     w.buf.writeInt32LE(-n.done.error, w.length);
@@ -153,7 +162,11 @@ export function encodeMessageNode(protocol: Protocol, n: MessageNode, w: Writer)
       spec.header.encodeC(w, n.family_header.fields, 'family header');
       if (n.attributes) {
         w.pad();
-        encodeAttrNodes(spec.attrs, n.attributes, w);
+        const fam = spec.familyKey
+          ? spec.header.fields.find((f) => f.key === spec.familyKey)?.cName
+          : undefined;
+        const family = fam !== undefined ? n.family_header.fields[fam] : undefined;
+        encodeAttrNodes(spec.attrs, n.attributes, w, typeof family === 'number' ? { family } : {});
       }
     }
   }

@@ -124,7 +124,10 @@ export function encodeMessage<H, A extends object>(
   const at = startMessage(w, spec.type, flags, seq, pid);
   spec.header.encode(w, header, spec.header.typeName);
   w.pad();
-  spec.attrs.encode(w, attrs, spec.name);
+  const ctx: DecodeContext = spec.familyKey
+    ? { family: (header as Record<string, number | undefined>)[spec.familyKey] ?? 0 }
+    : {};
+  spec.attrs.encode(w, attrs, spec.name, ctx);
   endMessage(w, at);
   return at;
 }

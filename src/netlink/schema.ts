@@ -136,7 +136,7 @@ export class AttrSet<V extends object = Record<string, unknown>> implements Code
     return out as V;
   }
 
-  encode(w: Writer, v: V, name: string): void {
+  encode(w: Writer, v: V, name: string, ctx: DecodeContext = {}): void {
     if (typeof v !== 'object' || v === null)
       throw new ValidationError(name, v, `expected ${this.typeName} attributes`);
     const o = v as Record<string, unknown>;
@@ -147,18 +147,18 @@ export class AttrSet<V extends object = Record<string, unknown>> implements Code
     for (const d of this.defs) {
       const x = o[d.key];
       if (x === undefined) continue;
-      const codec = d.codec.kind === 'selector' ? (d.codec as SelectorCodec).pick(o, {}) : d.codec;
+      const codec = d.codec.kind === 'selector' ? (d.codec as SelectorCodec).pick(o, ctx) : d.codec;
       const type = d.type | (isNestedKind(codec) ? NLA_F_NESTED : 0);
       if (d.multi) {
         if (!Array.isArray(x)) throw new ValidationError(d.name, x, 'expected an array (attribute repeats)');
         for (const item of x) {
           const at = w.startAttr(type);
-          codec.encode(w, item, d.name);
+          codec.encode(w, item, d.name, ctx);
           w.endAttr(at);
         }
       } else {
         const at = w.startAttr(type);
-        codec.encode(w, x, d.name);
+        codec.encode(w, x, d.name, ctx);
         w.endAttr(at);
       }
     }
@@ -280,10 +280,10 @@ export function withHeader<H, A extends object>(
       const attrs = len > hlen ? set.decode(buf, off + hlen, len - hlen, ctx) : ({} as A);
       return { header: h, attrs };
     },
-    encode(w, v, name) {
+    encode(w, v, name, ctx) {
       header.encode(w, v.header ?? ({} as H), name);
       w.pad();
-      set.encode(w, v.attrs ?? ({} as A), name);
+      set.encode(w, v.attrs ?? ({} as A), name, ctx);
     },
     toJSON: (v) => ({ header: header.toJSON(v.header), attrs: set.toJSON(v.attrs) }),
     fromJSON(j, name) {
@@ -344,14 +344,14 @@ export function records<H, A extends object>(
       if (p < end) throw new DecodeError(`${header.typeName}: ${end - p} trailing bytes`, p);
       return out;
     },
-    encode(w, v, name) {
+    encode(w, v, name, ctx) {
       if (!Array.isArray(v)) throw new ValidationError(name, v, `expected an array of ${header.typeName}`);
       for (const r of v) {
         const at = w.length;
         const h = { ...(r.header as object), ...(lenKey ? { [lenKey]: 0 } : {}) } as H;
         header.encode(w, h, name);
         w.pad();
-        set.encode(w, r.attrs ?? ({} as A), name);
+        set.encode(w, r.attrs ?? ({} as A), name, ctx);
         w.buf.writeUInt16LE(w.length - at, at + lf.offset);
         w.pad();
       }
@@ -402,9 +402,9 @@ export function packedArray<T>(
       for (let i = 0; i < out.length; i++) out[i] = element.decode(buf, off + i * size, size, ctx);
       return out;
     },
-    encode(w, v, name) {
+    encode(w, v, name, ctx) {
       if (!Array.isArray(v)) throw new ValidationError(name, v, 'expected an array');
-      for (const x of v) element.encode(w, x, name);
+      for (const x of v) element.encode(w, x, name, ctx);
     },
     toJSON: (v) => v.map((x) => element.toJSON(x)),
     fromJSON(j, name) {
@@ -433,11 +433,11 @@ export function indexedArray<T>(element: Codec<T>, first = 0): ArrayCodec<T> {
       }
       return out;
     },
-    encode(w, v, name) {
+    encode(w, v, name, ctx) {
       if (!Array.isArray(v)) throw new ValidationError(name, v, 'expected an array');
       v.forEach((x, i) => {
         const at = w.startAttr(i + first);
-        element.encode(w, x, name);
+        element.encode(w, x, name, ctx);
         w.endAttr(at);
       });
     },
