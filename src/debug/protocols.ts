@@ -1,39 +1,11 @@
 /**
- * The message catalogs the debugger decodes with. rtnetlink's catalog is filled by side effect: each
- * family's `messages.ts` and each link kind registers itself when imported, so this module imports
- * them all before anything is decoded (top-level await).
- *
- * Imported: `src/rtnl/all.ts` when it exists, and every `src/rtnl/<family>/messages` and
- * `src/rtnl/link/kinds/<kind>` module found next to this build (ES modules load once, so overlaps cost
- * nothing).
+ * The message catalogs the debugger decodes with. rtnetlink's catalog is filled by side effect: every
+ * family's `messages.ts` and every link kind registers itself when imported, which `src/rtnl/all.ts`
+ * does.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import '../rtnl/all.js';
 import { Protocol } from '../netlink/message.js';
 import { rtnetlink } from '../rtnl/protocol.js';
-
-/** The extension of this build's modules: `.ts` under tsx, `.js` once compiled. */
-const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const RTNL = new URL('../rtnl/', import.meta.url);
-
-/** Module URLs that register rtnetlink messages and link kinds. */
-function rtnlModules(): URL[] {
-  const out: URL[] = [];
-  const all = new URL(`all${EXT}`, RTNL);
-  if (existsSync(all)) out.push(all);
-  for (const dir of readdirSync(RTNL, { withFileTypes: true })) {
-    if (!dir.isDirectory()) continue;
-    const m = new URL(`${dir.name}/messages${EXT}`, RTNL);
-    if (existsSync(m)) out.push(m);
-  }
-  const kinds = new URL('link/kinds/', RTNL);
-  if (existsSync(kinds))
-    for (const f of readdirSync(kinds).sort())
-      if (f.endsWith(EXT) && !f.endsWith(`.d${EXT}`) && !f.endsWith(`.test${EXT}`))
-        out.push(new URL(f, kinds));
-  return out;
-}
-
-for (const url of rtnlModules()) await import(url.href);
 
 /** Protocols without a catalog here, by netlink protocol number: control messages still decode. */
 const bare = new Map<number, Protocol>();
