@@ -23,7 +23,8 @@ const has = (t) =>
   });
 const missing = tools.filter(([t]) => !has(t));
 const problems = [];
-if (process.getuid?.() !== 0) problems.push('not running as root: kernel tests (namespaces, links) will skip');
+if (process.getuid?.() !== 0)
+  problems.push('not running as root: kernel tests (namespaces, links) will skip');
 for (const [t, pkg, why] of missing) problems.push(`missing "${t}" (apt-get install ${pkg}): ${why}`);
 if (problems.length) {
   const ci = process.env.CI === 'true';

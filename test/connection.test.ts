@@ -132,7 +132,7 @@ describe('Connection against the kernel', () => {
         ),
       );
       const got = await Promise.all(names.map((n) => c.request(GET, {}, { ifname: n })));
-      got.forEach(([m], i) => expect((m.attrs as { mtu?: number }).mtu).toBe(1000 + i));
+      for (const [i, [m]] of got.entries()) expect((m.attrs as { mtu?: number }).mtu).toBe(1000 + i);
       // A dump while other requests are in flight.
       const [all, again] = await Promise.all([c.dump(GET, {}, {}), c.dump(GET, {}, {})]);
       expect(all.length).toBe(41);
