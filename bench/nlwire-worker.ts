@@ -5,6 +5,8 @@
  * with esbuild and runs it with plain `node`, so the peak RSS is nlwire's and not tsx's.
  */
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 import { NLM_F } from '../src/constants/netlink.js';
 import { type BatchItem, type BatchResult, Connection } from '../src/netlink/connection.js';
 import { Addresses, buildAddress } from '../src/rtnl/addr/api.js';
@@ -29,11 +31,42 @@ import { peakRssKiB } from './lib/rss.js';
 
 const CREATE = NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL;
 
-/** Milliseconds `fn` took. */
-async function timed(fn: () => Promise<unknown>): Promise<number> {
+/** Where to write a CPU profile of each phase (WorkerParams.profileDir), if anywhere. */
+let profileDir: string | undefined;
+let session: Session | undefined;
+let workload = '';
+
+/** Milliseconds `fn` took; with a profile directory, `fn` is also profiled into `<workload>-<phase>.cpuprofile`. */
+async function timed(fn: () => Promise<unknown>, phase?: string): Promise<number> {
+  if (profileDir && phase) {
+    session ??= new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await session.post('Profiler.start');
+  }
   const t = performance.now();
   await fn();
-  return performance.now() - t;
+  const ms = performance.now() - t;
+  if (session && profileDir && phase) {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(path.join(profileDir, `${workload}-${phase}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+  return ms;
+}
+
+/** Times each call of `fn` (`count` calls), profiling them together as `phase`; returns the mean. */
+async function meanOf(count: number, phase: string, fn: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  await timed(async () => {
+    for (let i = 0; i < count; i++) {
+      const t = performance.now();
+      await fn();
+      times.push(performance.now() - t);
+    }
+  }, phase);
+  return times.reduce((a, b) => a + b, 0) / times.length;
 }
 
 /** Throws the first failure of a batch. */
@@ -71,21 +104,23 @@ async function w1(p: W1Params): Promise<Record<string, number>> {
       )
       .then(check);
   const m: Record<string, number> = {};
-  m.create = await timed(create);
-  m.deleteEach = await timed(() =>
-    conn
-      .batch(
-        p.names.map((name) => ({
-          spec: RTM_DELLINK,
-          header: {},
-          attrs: { ifname: name },
-          context: `link del ${name}`,
-        })),
-      )
-      .then(check),
+  m.create = await timed(create, 'create');
+  m.deleteEach = await timed(
+    () =>
+      conn
+        .batch(
+          p.names.map((name) => ({
+            spec: RTM_DELLINK,
+            header: {},
+            attrs: { ifname: name },
+            context: `link del ${name}`,
+          })),
+        )
+        .then(check),
+    'deleteEach',
   );
   await create();
-  m.deleteGroup = await timed(() => links.deleteGroup(p.group));
+  m.deleteGroup = await timed(() => links.deleteGroup(p.group), 'deleteGroup');
   const left = await links.list();
   if (left.length !== 1) throw new Error(`W1: ${left.length} links left, expected lo alone`);
   await conn.close();
@@ -95,16 +130,13 @@ async function w1(p: W1Params): Promise<Record<string, number>> {
 async function w2(p: W2Params): Promise<Record<string, number>> {
   const conn = open(p.ns);
   const links = new Links(conn);
-  const times: number[] = [];
-  for (let i = 0; i < p.dumps; i++) {
-    const t = performance.now();
+  const dump = await meanOf(p.dumps, 'dump', async () => {
     const all = await links.list();
-    times.push(performance.now() - t);
     if (all.length !== p.expect)
       throw new Error(`W2: dump returned ${all.length} links, expected ${p.expect}`);
-  }
+  });
   await conn.close();
-  return { dump: times.reduce((a, b) => a + b, 0) / times.length, firstDump: times[0] };
+  return { dump };
 }
 
 async function w3(p: W3Params): Promise<Record<string, number>> {
@@ -114,31 +146,29 @@ async function w3(p: W3Params): Promise<Record<string, number>> {
     throw new Error('W3 routes name no device');
   };
   const m: Record<string, number> = {};
-  m.add = await timed(() =>
-    conn
-      .batch(
-        p.prefixes.map((dst) => {
-          const r = buildRoute('add', { dst, via: p.gateway }, noDev);
-          return {
-            spec: rtmNewRoute,
-            header: r.header,
-            attrs: r.attrs,
-            flags: CREATE,
-            context: `route add ${dst}`,
-          };
-        }),
-      )
-      .then(check),
+  m.add = await timed(
+    () =>
+      conn
+        .batch(
+          p.prefixes.map((dst) => {
+            const r = buildRoute('add', { dst, via: p.gateway }, noDev);
+            return {
+              spec: rtmNewRoute,
+              header: r.header,
+              attrs: r.attrs,
+              flags: CREATE,
+              context: `route add ${dst}`,
+            };
+          }),
+        )
+        .then(check),
+    'add',
   );
-  const times: number[] = [];
-  for (let i = 0; i < p.dumps; i++) {
-    const t = performance.now();
+  m.dump = await meanOf(p.dumps, 'dump', async () => {
     const all = await routes.list({ family: 'inet' });
-    times.push(performance.now() - t);
     if (all.length !== p.expect)
       throw new Error(`W3: dump returned ${all.length} routes, expected ${p.expect}`);
-  }
-  m.dump = times.reduce((a, b) => a + b, 0) / times.length;
+  });
   if (p.sequential) {
     await conn
       .batch(
@@ -150,7 +180,7 @@ async function w3(p: W3Params): Promise<Record<string, number>> {
       .then(check);
     m.addSequential = await timed(async () => {
       for (const dst of p.prefixes) await routes.add({ dst, via: p.gateway });
-    });
+    }, 'addSequential');
   }
   await conn.close();
   return m;
@@ -174,16 +204,12 @@ async function w4(p: W4Params): Promise<Record<string, number>> {
       };
     });
     check(await conn.batch(items));
-  });
-  const times: number[] = [];
-  for (let i = 0; i < p.dumps; i++) {
-    const t = performance.now();
+  }, 'add');
+  m.dump = await meanOf(p.dumps, 'dump', async () => {
     const all = await addresses.list({ family: 'inet' });
-    times.push(performance.now() - t);
     if (all.length !== p.expect)
       throw new Error(`W4: dump returned ${all.length} addresses, expected ${p.expect}`);
-  }
-  m.dump = times.reduce((a, b) => a + b, 0) / times.length;
+  });
   if (p.sequential) {
     await conn
       .batch(
@@ -195,7 +221,7 @@ async function w4(p: W4Params): Promise<Record<string, number>> {
       .then(check);
     m.addSequential = await timed(async () => {
       for (const prefix of p.prefixes) await addresses.add({ index }, prefix);
-    });
+    }, 'addSequential');
   }
   await conn.close();
   return m;
@@ -219,13 +245,15 @@ async function w5(p: W5Params): Promise<Record<string, number>> {
       ),
     ];
     check(await conn.batch(items));
-  });
+  }, 'create');
   await conn.close();
   return m;
 }
 
 async function main(): Promise<void> {
   const p = JSON.parse(fs.readFileSync(0, 'utf8')) as WorkerParams;
+  workload = p.workload;
+  profileDir = p.profileDir;
   let metrics: Record<string, number>;
   switch (p.workload) {
     case 'W1':
@@ -244,7 +272,7 @@ async function main(): Promise<void> {
       metrics = await w5(p);
       break;
     case 'W6':
-      metrics = timeDecode(p.dataDir, p.minMs);
+      metrics = await timeDecode(p.dataDir, p.minMs, timed);
       break;
   }
   const result: WorkerResult = { metrics, peakRssKiB: peakRssKiB() };

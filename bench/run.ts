@@ -11,7 +11,8 @@
  *   --tools a,b      tools to run (default nlwire,ip,pyroute2)
  *   --json FILE      also write the report as JSON
  *   --scale F        multiply the sizes by F (for quick checks; targets are then n/a)
- *   --cpu-prof DIR   run nlwire's workers with --cpu-prof, profiles in DIR (see bench/profile.ts)
+ *   --cpu-prof DIR   profile each phase of nlwire's workers into DIR/<workload>-<phase>.cpuprofile
+ *                    (summarise with bench/profile.ts; timings of such a run are not representative)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -95,23 +96,14 @@ interface Env {
   tmp: string;
 }
 
-let profiles = 0;
-
-async function runNlwire(env: Env, p: WorkerParams): Promise<WorkerResult> {
-  const flags = env.cpuProf
-    ? [
-        '--cpu-prof',
-        '--cpu-prof-dir',
-        env.cpuProf,
-        '--cpu-prof-name',
-        `${p.workload}-${++profiles}.cpuprofile`,
-      ]
-    : [];
-  const { stdout } = await run(process.execPath, [...flags, env.worker], { input: JSON.stringify(p) });
+async function runNlwire(env: Env, p: WorkerParams, profile = true): Promise<WorkerResult> {
+  // With --cpu-prof, each phase of the worker is profiled into its own file (the last run's wins).
+  const input = JSON.stringify(env.cpuProf && profile ? { ...p, profileDir: env.cpuProf } : p);
+  const { stdout } = await run(process.execPath, [env.worker], { input });
   return JSON.parse(stdout.trim().split('\n').pop() as string) as WorkerResult;
 }
 
-async function runPyroute2(env: Env, p: WorkerParams): Promise<WorkerResult> {
+async function runPyroute2(env: Env, p: WorkerParams, _profile = false): Promise<WorkerResult> {
   if (!('ns' in p)) throw new Error(`${p.workload} is not a pyroute2 workload`);
   const script = path.join(BENCH_DIR, 'pyroute2_worker.py');
   const { stdout } = await run('ip', ['netns', 'exec', p.ns, env.python as string, script], {
@@ -131,7 +123,7 @@ async function runTool(env: Env, w: Workload, tool: Tool, p: WorkerParams): Prom
   const r = await go(env, p);
   const out: Record<string, number> = { ...r.metrics, rss: r.peakRssKiB / 1024 };
   // W2 also wants the peak RSS of a process that does a single dump.
-  if (p.workload === 'W2') out.rss1 = (await go(env, { ...p, dumps: 1 })).peakRssKiB / 1024;
+  if (p.workload === 'W2') out.rss1 = (await go(env, { ...p, dumps: 1 }, false)).peakRssKiB / 1024;
   return out;
 }
 
@@ -228,6 +220,7 @@ async function main(): Promise<number> {
     await removeAnchor();
     fs.rmSync(env.tmp, { recursive: true, force: true });
   }
+  m.loadEnd = os.loadavg();
   console.log(formatMachine(m, o.runs, o.scale));
   console.log(formatTable(report));
   console.log('');

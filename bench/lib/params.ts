@@ -79,8 +79,10 @@ export interface W6Params {
   minMs: number;
 }
 
-/** Parameters of one workload run. */
-export type WorkerParams = W1Params | W2Params | W3Params | W4Params | W5Params | W6Params;
+/** Parameters of one workload run (with `profileDir`, nlwire's worker profiles each phase there). */
+export type WorkerParams = (W1Params | W2Params | W3Params | W4Params | W5Params | W6Params) & {
+  profileDir?: string;
+};
 
 /** Metrics a worker reports, by name (times in ms unless the name says otherwise). */
 export interface WorkerResult {

@@ -127,9 +127,13 @@ export interface PyrouteInfo {
   missing?: string;
 }
 
-/** Finds a python3 that imports pyroute2: the one in PATH, then Debian's /usr/bin/python3. */
+/**
+ * Finds a python3 that imports pyroute2: $NLW_BENCH_PYTHON if set, else the one in PATH, then
+ * Debian's /usr/bin/python3 (a python3 from pyenv or a venv in PATH may lack the system packages).
+ */
 export async function findPyroute2(): Promise<PyrouteInfo> {
-  const candidates = ['python3', '/usr/bin/python3'];
+  const forced = process.env.NLW_BENCH_PYTHON;
+  const candidates = forced ? [forced] : ['python3', '/usr/bin/python3'];
   const probe =
     'import importlib.metadata as m, pyroute2\n' +
     'try:\n print(m.version("pyroute2"))\nexcept Exception:\n print(getattr(pyroute2, "__version__", "?"))';

@@ -47,6 +47,10 @@ export interface Machine {
   iproute2: string;
   /** pyroute2's version, or why it was left out. */
   pyroute2: string;
+  /** Load averages (1, 5, 15 min) when the run started: other work on the machine skews results. */
+  loadStart: number[];
+  /** Load averages when the run ended. */
+  loadEnd?: number[];
 }
 
 /** Describes this machine. */
@@ -65,6 +69,7 @@ export function machine(pyroute2: string): Machine {
     node: process.version,
     iproute2,
     pyroute2,
+    loadStart: os.loadavg(),
   };
 }
 
@@ -231,9 +236,11 @@ export function formatTargets(r: Report): string {
 
 /** The header line naming the machine. */
 export function formatMachine(m: Machine, runs: number, scale: number): string {
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   return (
-    `${m.nproc} CPUs (${m.cpu}), Linux ${m.kernel}, Node ${m.node}, ${m.iproute2}, pyroute2 ${m.pyroute2}; ` +
-    `${runs} run${runs === 1 ? '' : 's'} per tool${scale === 1 ? '' : `, scale ${scale} (targets n/a)`}`
+    `${m.nproc} CPUs (${m.cpu}), Linux ${m.kernel}, Node ${m.node}, ${m.iproute2}, pyroute2 ${m.pyroute2}\n` +
+    `${runs} run${runs === 1 ? '' : 's'} per tool${scale === 1 ? '' : `, scale ${scale} (targets n/a)`}; ` +
+    `load average ${load(m.loadStart)} at the start${m.loadEnd ? `, ${load(m.loadEnd)} at the end` : ''}`
   );
 }
 
