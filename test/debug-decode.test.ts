@@ -309,6 +309,8 @@ describe('the JSON view', () => {
     expect(m.family_header).toEqual({
       struct: 'ifinfomsg',
       fields: { ifi_family: 0, __ifi_pad: 0, ifi_type: 0, ifi_index: 0, ifi_flags: 0, ifi_change: 0 },
+      // Fields declared with names carry the kernel's name of their value.
+      names: { ifi_family: 'AF_UNSPEC', ifi_type: 'ARPHRD_NETROM' },
     });
     expect(m.attributes?.[0]).toEqual({ type: 3, name: 'IFLA_IFNAME', nla_len: 7, value: 'v0' });
     const linkinfo = m.attributes?.[1];

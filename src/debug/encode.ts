@@ -128,7 +128,7 @@ function structFrom(
   whole: boolean,
 ): StructNode {
   const o = obj(v, path, 'a struct {struct, fields}');
-  keys(o, new Set(['struct', 'fields']), path);
+  keys(o, new Set(['struct', 'fields', 'names']), path);
   if (codec && o.struct !== undefined && o.struct !== codec.typeName)
     throw new ValidationError(`${path}.struct`, o.struct, `expected ${codec.typeName} here`);
   const struct = codec?.typeName ?? o.struct;

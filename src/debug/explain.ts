@@ -231,11 +231,13 @@ class Explainer {
     for (const f of codec.fields) {
       if (f.offset + f.size > len) break;
       const v = node?.fields[f.cName];
+      const n = node?.names?.[f.cName];
+      const named = n === undefined ? '' : ` (${Array.isArray(n) ? n.join('|') : n})`;
       this.add(
         off + f.offset,
         f.size,
         depth + 1,
-        `${f.cName} = ${v === undefined ? hex(this.buf, off + f.offset, f.size) : jsonText(v)}`,
+        `${f.cName} = ${v === undefined ? hex(this.buf, off + f.offset, f.size) : jsonText(v)}${named}`,
       );
       shown = f.offset + f.size;
     }

@@ -15,6 +15,8 @@ export interface JsonStruct {
   struct: string;
   /** C field name -> value. */
   fields: Record<string, Json>;
+  /** C field name -> the name of its value, or the names of its bits set (fields declared with names). */
+  names?: Record<string, string | string[]>;
 }
 
 /**
@@ -131,7 +133,9 @@ export interface JsonDatagram {
 }
 
 function structJSON(s: StructNode): JsonStruct {
-  return { struct: s.struct, fields: { ...s.fields } };
+  return s.names
+    ? { struct: s.struct, fields: { ...s.fields }, names: { ...s.names } }
+    : { struct: s.struct, fields: { ...s.fields } };
 }
 
 function recordJSON(r: RecordNode): JsonRecord {

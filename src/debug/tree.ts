@@ -17,18 +17,26 @@ function scalar(v: Json): string {
   return JSON.stringify(v);
 }
 
-function fieldsInline(fields: Record<string, Json>): string {
+function fieldText(k: string, v: Json, names?: Record<string, string | string[]>): string {
+  const n = names?.[k];
+  const named = n === undefined ? '' : ` (${Array.isArray(n) ? n.join('|') : n})`;
+  return `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}${named}`;
+}
+
+function fieldsInline(fields: Record<string, Json>, names?: Record<string, string | string[]>): string {
   return Object.entries(fields)
-    .map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => fieldText(k, v, names))
     .join(' ');
 }
 
 function structLines(s: StructNode, depth: number, out: string[], label = s.struct): void {
   const n = Object.keys(s.fields).length;
-  if (n <= STRUCT_INLINE_MAX) out.push(`${IND.repeat(depth)}${label} ${fieldsInline(s.fields)}`.trimEnd());
+  if (n <= STRUCT_INLINE_MAX)
+    out.push(`${IND.repeat(depth)}${label} ${fieldsInline(s.fields, s.names)}`.trimEnd());
   else {
     out.push(`${IND.repeat(depth)}${label}`);
-    for (const [k, v] of Object.entries(s.fields)) out.push(`${IND.repeat(depth + 1)}${k}=${String(v)}`);
+    for (const [k, v] of Object.entries(s.fields))
+      out.push(`${IND.repeat(depth + 1)}${fieldText(k, v, s.names)}`);
   }
 }
 

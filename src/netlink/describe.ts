@@ -30,6 +30,8 @@ export interface StructNode {
   struct: string;
   /** C field name -> value. */
   fields: Record<string, Json>;
+  /** C field name -> the name of its value or of its bits set, for fields declared with names. */
+  names?: Record<string, string | string[]>;
 }
 
 /** One attribute in the debugger's tree. */
@@ -123,7 +125,9 @@ export interface MessageNode {
 const hex = (buf: Buffer, a: number, b: number): string => buf.toString('hex', a, b);
 
 function structNode(s: StructCodec<unknown>, buf: Buffer, off: number, len: number): StructNode {
-  return { struct: s.typeName, fields: s.describe(buf, off, Math.min(len, s.size)) };
+  const fields = s.describe(buf, off, Math.min(len, s.size));
+  const names = s.valueNames(fields);
+  return Object.keys(names).length ? { struct: s.typeName, fields, names } : { struct: s.typeName, fields };
 }
 
 function flagsOf(raw: number): string[] | undefined {
@@ -378,7 +382,7 @@ export function describeMessage(protocol: Protocol, buf: Buffer, off: number, en
   try {
     if (nl.type === NLMSG.NLMSG_ERROR) describeError(node, protocol, buf, start, mend, nl);
     else if (nl.type === NLMSG.NLMSG_DONE && mend - start >= 4) {
-      const error = -buf.readInt32LE(start);
+      const error = -buf.readInt32LE(start) || 0;
       node.done = { error, name: error ? (ERRNO_NAMES[error] ?? null) : null };
       if (mend - start > 4)
         node.done.ext_ack = describeAttrs(extAckSet, buf, start + 4, mend - start - 4, {});
@@ -409,7 +413,7 @@ function describeError(
     node.decode_error = 'NLMSG_ERROR shorter than nlmsgerr';
     return;
   }
-  const errno = -buf.readInt32LE(start);
+  const errno = -buf.readInt32LE(start) || 0;
   const rq = start + 4;
   const capped = (nl.flags & NLM_F.NLM_F_CAPPED) !== 0;
   const rqLen = buf.readUInt32LE(rq);

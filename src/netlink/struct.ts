@@ -3,7 +3,7 @@
  * names for the debugger, camelCase names for the API. Structs may arrive shorter or longer than
  * declared (the kernel grows them): fields that fit are decoded, the rest are left out.
  */
-import type { Codec, Json } from './codec.js';
+import { bitList, type Codec, type Json } from './codec.js';
 import { DecodeError, ValidationError } from './errors.js';
 import type { Writer } from './writer.js';
 
@@ -26,8 +26,15 @@ type FieldValue<F extends FieldType> = F extends 'u64'
     ? Uint8Array
     : number;
 
-/** One field: [C name, API name (null for padding), type]. */
-export type FieldSpec = readonly [cName: string, key: string | null, type: FieldType];
+/** Names of a field's values, for the debugger: an enumeration, or flag bits. */
+export type FieldNames =
+  | { readonly enum: Readonly<Record<string, number>> }
+  | { readonly bits: Readonly<Record<string, number>> };
+
+/** One field: [C name, API name (null for padding), type, names of its values?]. */
+export type FieldSpec =
+  | readonly [cName: string, key: string | null, type: FieldType]
+  | readonly [cName: string, key: string | null, type: FieldType, names: FieldNames];
 
 /** The API object a struct decodes to. */
 export type StructValue<F extends readonly FieldSpec[]> = {
@@ -40,6 +47,8 @@ interface Field {
   type: FieldType;
   offset: number;
   size: number;
+  enumNames?: ReadonlyMap<number, string>;
+  bitNames?: ReadonlyArray<readonly [string, number]>;
 }
 
 function sizeOf(t: FieldType): number {
@@ -160,6 +169,8 @@ export interface StructCodec<V> extends Codec<V> {
   describe(buf: Buffer, off: number, len: number): Record<string, Json>;
   /** Writes a struct from the debugger's C-named fields. */
   encodeC(w: Writer, fields: Record<string, Json>, name: string): void;
+  /** Names of the values of fields declared with names (enum value or bits set), by C field name. */
+  valueNames(fields: Record<string, Json>): Record<string, string | string[]>;
 }
 
 /** Declares a C struct from its fields, in order (offsets follow C layout with explicit padding fields). */
@@ -169,9 +180,16 @@ export function struct<const F extends readonly FieldSpec[]>(
 ): StructCodec<StructValue<F>> {
   const fields: Field[] = [];
   let offset = 0;
-  for (const [fc, key, type] of specs) {
+  for (const [fc, key, type, names] of specs) {
     const size = sizeOf(type);
-    fields.push({ cName: fc, key, type, offset, size });
+    const f: Field = { cName: fc, key, type, offset, size };
+    if (names && 'enum' in names) {
+      const m = new Map<number, string>();
+      for (const [n, v] of Object.entries(names.enum)) if (!m.has(v)) m.set(v, n);
+      f.enumNames = m;
+    } else if (names)
+      f.bitNames = Object.entries(names.bits).filter(([, v]) => v !== 0 && (v & (v - 1)) === 0);
+    fields.push(f);
     offset += size;
   }
   const size = offset;
@@ -222,6 +240,16 @@ export function struct<const F extends readonly FieldSpec[]>(
         if (!(f.cName in j)) break;
         write(w, f, fromJson(f, j[f.cName]), name);
       }
+    },
+    valueNames(j) {
+      const out: Record<string, string | string[]> = {};
+      for (const f of fields) {
+        const v = j[f.cName];
+        if (typeof v !== 'number') continue;
+        if (f.enumNames?.has(v)) out[f.cName] = f.enumNames.get(v) as string;
+        else if (f.bitNames && v !== 0) out[f.cName] = bitList(v, f.bitNames);
+      }
+      return out;
     },
     toJSON(v) {
       const out: Record<string, Json> = {};

@@ -11,10 +11,14 @@ export const IFNAME_MAX = 15;
 
 /** Checks an interface name as the kernel's dev_valid_name() does: 1-15 bytes, no '/', ':' or whitespace, not '.' or '..'. */
 export function validateIfname(name: unknown, field = 'interface name'): string {
-  if (typeof name !== 'string' || name.length === 0) throw new ValidationError(field, name, 'must be a non-empty string');
-  if (Buffer.byteLength(name) > IFNAME_MAX) throw new ValidationError(field, name, `longer than ${IFNAME_MAX} bytes`);
-  if (name === '.' || name === '..') throw new ValidationError(field, name, "'.' and '..' are not interface names");
-  if (/[/:\s\0]/.test(name)) throw new ValidationError(field, name, "must not contain '/', ':', NUL or whitespace");
+  if (typeof name !== 'string' || name.length === 0)
+    throw new ValidationError(field, name, 'must be a non-empty string');
+  if (Buffer.byteLength(name) > IFNAME_MAX)
+    throw new ValidationError(field, name, `longer than ${IFNAME_MAX} bytes`);
+  if (name === '.' || name === '..')
+    throw new ValidationError(field, name, "'.' and '..' are not interface names");
+  if (/[/:\s\0]/.test(name))
+    throw new ValidationError(field, name, "must not contain '/', ':', NUL or whitespace");
   return name;
 }
 

@@ -1,12 +1,15 @@
+import { IFA_F } from '../../constants/if_addr.js';
+import { RT_SCOPE } from '../../constants/rtnetlink.js';
+import { AF } from '../../constants/socket.js';
 import type { ValueOf } from '../../netlink/codec.js';
 import { struct } from '../../netlink/struct.js';
 
 /** struct ifaddrmsg (linux/if_addr.h). */
 export const ifaddrmsg = struct('ifaddrmsg', [
-  ['ifa_family', 'family', 'u8'],
+  ['ifa_family', 'family', 'u8', { enum: AF }],
   ['ifa_prefixlen', 'prefixlen', 'u8'],
-  ['ifa_flags', 'flags', 'u8'],
-  ['ifa_scope', 'scope', 'u8'],
+  ['ifa_flags', 'flags', 'u8', { bits: IFA_F }],
+  ['ifa_scope', 'scope', 'u8', { enum: RT_SCOPE }],
   ['ifa_index', 'index', 'u32'],
 ]);
 

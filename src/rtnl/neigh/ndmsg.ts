@@ -3,17 +3,19 @@
  * and the structs carried in their attributes (linux/neighbour.h).
  */
 import { NTF, NUD } from '../../constants/neighbour.js';
+import { RTN } from '../../constants/rtnetlink.js';
+import { AF } from '../../constants/socket.js';
 import { struct } from '../../netlink/struct.js';
 
 /** struct ndmsg: the header of RTM_NEWNEIGH, RTM_DELNEIGH and RTM_GETNEIGH. */
 export const ndmsg = struct('ndmsg', [
-  ['ndm_family', 'family', 'u8'],
+  ['ndm_family', 'family', 'u8', { enum: AF }],
   ['ndm_pad1', null, 'u8'],
   ['ndm_pad2', null, 'u16'],
   ['ndm_ifindex', 'ifindex', 's32'],
-  ['ndm_state', 'state', 'u16'],
-  ['ndm_flags', 'flags', 'u8'],
-  ['ndm_type', 'type', 'u8'],
+  ['ndm_state', 'state', 'u16', { bits: NUD }],
+  ['ndm_flags', 'flags', 'u8', { bits: NTF }],
+  ['ndm_type', 'type', 'u8', { enum: RTN }],
 ]);
 
 /** Names of ndm_state bits (NUD_*). */

@@ -3,19 +3,20 @@
  * attributes (linux/fib_rules.h).
  */
 import { FIB_RULE, FR_ACT } from '../../constants/fib_rules.js';
+import { AF } from '../../constants/socket.js';
 import { struct } from '../../netlink/struct.js';
 
 /** struct fib_rule_hdr. `table` holds ids below 256 only; FRA_TABLE holds any. */
 export const fibRuleHdr = struct('fib_rule_hdr', [
-  ['family', 'family', 'u8'],
+  ['family', 'family', 'u8', { enum: AF }],
   ['dst_len', 'dstLen', 'u8'],
   ['src_len', 'srcLen', 'u8'],
   ['tos', 'tos', 'u8'],
   ['table', 'table', 'u8'],
   ['res1', null, 'u8'],
   ['res2', null, 'u8'],
-  ['action', 'action', 'u8'],
-  ['flags', 'flags', 'u32'],
+  ['action', 'action', 'u8', { enum: FR_ACT }],
+  ['flags', 'flags', 'u32', { bits: FIB_RULE }],
 ]);
 
 /** Names of fib_rule_hdr.action values (FR_ACT_*). */
