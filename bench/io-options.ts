@@ -4,7 +4,15 @@
  */
 import fs from 'node:fs';
 import { AF, MSG, SO, SOCK, SOL } from '../src/constants/socket.js';
-import { sysClose, sysRecvfrom, sysRecvfromAsync, sysSendto, sysSendtoAsync, sysSetsockopt, sysSocket } from '../src/netlink/libc.js';
+import {
+  sysClose,
+  sysRecvfrom,
+  sysRecvfromAsync,
+  sysSendto,
+  sysSendtoAsync,
+  sysSetsockopt,
+  sysSocket,
+} from '../src/netlink/libc.js';
 
 const N = 3000;
 // Non-blocking, so fs.readSync on an empty queue returns EAGAIN instead of waiting.

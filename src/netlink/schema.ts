@@ -319,7 +319,7 @@ export function records<H, A extends object>(
   set: AttrSet<A>,
 ): RecordsCodec<H, A> {
   const lf = header.fields.find((f) => f.cName === lengthField);
-  if (!lf || lf.type !== 'u16') throw new Error(`${header.typeName}.${lengthField} must be a u16 field`);
+  if (lf?.type !== 'u16') throw new Error(`${header.typeName}.${lengthField} must be a u16 field`);
   const lenKey = lf.key;
   return {
     kind: 'records',
