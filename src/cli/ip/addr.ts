@@ -22,7 +22,7 @@ import { IpUsageError } from './errors.js';
 import { addrText, linkText } from './human.js';
 import { addrJson, linkJson, type Obj } from './json.js';
 import { writeJson } from './jsonw.js';
-import { parseShowFilter, selectLinks } from './link.js';
+import { netnsNames, parseShowFilter, selectLinks } from './link.js';
 import { SCOPES } from './names.js';
 import { type Bits, inPrefix, prefixBits } from './prefix.js';
 import { pick, Words } from './words.js';
@@ -290,7 +290,10 @@ async function show(ctx: Ctx, words: string[]): Promise<void> {
     for (const l of out)
       for (const a of l.addr_info as Obj[])
         ctx.print(addrText({ ...a, index: l.ifindex, dev: l.ifname }, { oneline: true }));
-  else for (const l of out) ctx.print(linkText(l, { details: ctx.opts.details > 0 }));
+  else {
+    const netnsName = await netnsNames(ctx, links);
+    for (const l of out) ctx.print(linkText(l, { details: ctx.opts.details > 0, netnsName }));
+  }
 }
 
 async function flush(ctx: Ctx, words: string[]): Promise<void> {

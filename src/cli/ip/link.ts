@@ -543,7 +543,24 @@ async function show(ctx: Ctx, words: string[]): Promise<void> {
   const o = { details: ctx.opts.details, stats: ctx.opts.stats, doLink: true, family: ctx.opts.family };
   const objs: Obj[] = links.map((l) => linkJson(l, map, o));
   if (ctx.opts.json) ctx.print(`${writeJson(objs as never, ctx.opts.pretty)}\n`);
-  else
+  else {
+    const netnsName = await netnsNames(ctx, links);
     for (const x of objs)
-      ctx.print(linkText(x, { oneline: ctx.opts.oneline, details: ctx.opts.details > 0 }));
+      ctx.print(linkText(x, { oneline: ctx.opts.oneline, details: ctx.opts.details > 0, netnsName }));
+  }
+}
+
+/** Names of the namespaces the links' nsids refer to (for `link-netns NAME`), looked up only if needed. */
+export async function netnsNames(
+  ctx: Ctx,
+  links: readonly Link[],
+): Promise<(nsid: number) => string | undefined> {
+  if (!links.some((l) => l.linkNetnsid !== undefined)) return () => undefined;
+  const { Nsids } = await import('../../rtnl/nsid/api.js');
+  const n = new Nsids(await ctx.connection());
+  const names = new Map<number, string | undefined>();
+  for (const l of links)
+    if (l.linkNetnsid !== undefined && l.linkNetnsid >= 0 && !names.has(l.linkNetnsid))
+      names.set(l.linkNetnsid, await n.resolveNsid(l.linkNetnsid).catch(() => undefined));
+  return (nsid) => names.get(nsid);
 }

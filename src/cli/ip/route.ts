@@ -371,7 +371,7 @@ async function show(ctx: Ctx, words: string[], flushing: boolean): Promise<void>
   if (flushing && words.length === 0)
     throw new IpUsageError('route flush: "ip route flush" requires arguments');
   // As ip: -4/-6, else the family of a prefix given, else IPv4 unless every table is asked for.
-  let family =
+  let family: number =
     ctx.opts.family === 'inet6' ? AF.AF_INET6 : ctx.opts.family === 'inet' ? AF.AF_INET : AF.AF_UNSPEC;
   for (const p of [s.exact, s.root, s.match])
     if (family === AF.AF_UNSPEC && p !== undefined && p !== 'default')
