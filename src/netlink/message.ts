@@ -28,6 +28,18 @@ export interface MessageSpec<H = unknown, A extends object = Record<string, unkn
   readonly familyKey?: string;
 }
 
+/**
+ * Makes the specs of one family's message types, which share a header and an attribute set:
+ * `const spec = specsOf(ifaddrmsg, addrAttrs, 'family'); spec('RTM_NEWADDR', RTM.RTM_NEWADDR, 'new')`.
+ */
+export function specsOf<H, A extends object>(
+  header: StructCodec<H>,
+  attrs: AttrSet<A>,
+  familyKey?: string,
+): (name: string, type: number, kind: MessageKind) => MessageSpec<H, A> {
+  return (name, type, kind) => ({ name, type, kind, header, attrs, familyKey });
+}
+
 /** A netlink family's messages (NETLINK_ROUTE: RTM_*), by type. */
 export class Protocol {
   /** The family's name, e.g. NETLINK_ROUTE. */

@@ -3,7 +3,7 @@
  * {@link rtnetlink} when this module is imported.
  */
 import { RTM } from '../../constants/rtnetlink.js';
-import type { MessageSpec } from '../../netlink/message.js';
+import { type MessageSpec, specsOf } from '../../netlink/message.js';
 import { rtnetlink } from '../protocol.js';
 import { type AddrAttrs, addrAttrs } from './attrs.js';
 import { type IfAddrMsg, ifaddrmsg } from './ifaddrmsg.js';
@@ -11,14 +11,7 @@ import { type IfAddrMsg, ifaddrmsg } from './ifaddrmsg.js';
 /** The message spec of an address message. */
 export type AddrMessageSpec = MessageSpec<IfAddrMsg, AddrAttrs>;
 
-const spec = (name: string, type: number, kind: 'new' | 'del' | 'get'): AddrMessageSpec => ({
-  name,
-  type,
-  kind,
-  header: ifaddrmsg,
-  attrs: addrAttrs,
-  familyKey: 'family',
-});
+const spec = specsOf(ifaddrmsg, addrAttrs, 'family');
 
 /** RTM_NEWADDR: adds or replaces an address; also each entry of a dump and notifications. */
 export const rtmNewAddr = spec('RTM_NEWADDR', RTM.RTM_NEWADDR, 'new');

@@ -4,7 +4,7 @@
  */
 import { RTM } from '../../constants/rtnetlink.js';
 import type { ValueOf } from '../../netlink/codec.js';
-import type { MessageSpec } from '../../netlink/message.js';
+import { type MessageSpec, specsOf } from '../../netlink/message.js';
 import { rtnetlink } from '../protocol.js';
 import { type NeighAttrs, neighAttrs, neighTableAttrs } from './attrs.js';
 import { ndmsg, ndtmsg } from './ndmsg.js';
@@ -12,14 +12,7 @@ import { ndmsg, ndtmsg } from './ndmsg.js';
 /** The decoded ndmsg header. */
 export type NdMsg = ValueOf<typeof ndmsg>;
 
-const neigh = (name: string, type: number, kind: MessageSpec['kind']): MessageSpec<NdMsg, NeighAttrs> => ({
-  name,
-  type,
-  kind,
-  header: ndmsg,
-  attrs: neighAttrs,
-  familyKey: 'family',
-});
+const neigh = specsOf(ndmsg, neighAttrs, 'family');
 
 /** RTM_NEWNEIGH: add or change a neighbour or FDB entry; the kernel's answer to a get or dump. */
 export const RTM_NEWNEIGH = neigh('RTM_NEWNEIGH', RTM.RTM_NEWNEIGH, 'new');
@@ -28,8 +21,7 @@ export const RTM_DELNEIGH = neigh('RTM_DELNEIGH', RTM.RTM_DELNEIGH, 'del');
 /** RTM_GETNEIGH: get one neighbour, or dump them (AF_BRIDGE: the FDB). */
 export const RTM_GETNEIGH = neigh('RTM_GETNEIGH', RTM.RTM_GETNEIGH, 'get');
 
-const table = (name: string, type: number, kind: MessageSpec['kind']) =>
-  ({ name, type, kind, header: ndtmsg, attrs: neighTableAttrs, familyKey: 'family' }) as const;
+const table = specsOf(ndtmsg, neighTableAttrs, 'family');
 
 /** RTM_NEWNEIGHTBL: a neighbour table's settings and counters (the kernel's answer to a dump). */
 export const RTM_NEWNEIGHTBL = table('RTM_NEWNEIGHTBL', RTM.RTM_NEWNEIGHTBL, 'new');

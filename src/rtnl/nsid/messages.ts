@@ -4,7 +4,7 @@
  */
 import { RTM } from '../../constants/rtnetlink.js';
 import type { ValueOf } from '../../netlink/codec.js';
-import type { MessageSpec } from '../../netlink/message.js';
+import { type MessageSpec, specsOf } from '../../netlink/message.js';
 import { rtnetlink } from '../protocol.js';
 import { type NsidAttrs, nsidAttrs } from './attrs.js';
 import { rtgenmsg } from './rtgenmsg.js';
@@ -12,14 +12,7 @@ import { rtgenmsg } from './rtgenmsg.js';
 /** The decoded rtgenmsg. */
 export type RtGenMsg = ValueOf<typeof rtgenmsg>;
 
-const nsid = (name: string, type: number, kind: MessageSpec['kind']): MessageSpec<RtGenMsg, NsidAttrs> => ({
-  name,
-  type,
-  kind,
-  header: rtgenmsg,
-  attrs: nsidAttrs,
-  familyKey: 'family',
-});
+const nsid = specsOf(rtgenmsg, nsidAttrs, 'family');
 
 /** RTM_NEWNSID: assign an id to a namespace; the kernel's answer to a get or dump. */
 export const RTM_NEWNSID = nsid('RTM_NEWNSID', RTM.RTM_NEWNSID, 'new');

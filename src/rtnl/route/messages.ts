@@ -3,7 +3,7 @@
  * {@link rtnetlink} when this module is imported.
  */
 import { RTM } from '../../constants/rtnetlink.js';
-import type { MessageSpec } from '../../netlink/message.js';
+import { type MessageSpec, specsOf } from '../../netlink/message.js';
 import { rtnetlink } from '../protocol.js';
 import { type RouteAttrs, routeAttrs } from './attrs.js';
 import { type RtMsg, rtmsg } from './rtmsg.js';
@@ -11,14 +11,7 @@ import { type RtMsg, rtmsg } from './rtmsg.js';
 /** The message spec of a route message. */
 export type RouteMessageSpec = MessageSpec<RtMsg, RouteAttrs>;
 
-const spec = (name: string, type: number, kind: 'new' | 'del' | 'get'): RouteMessageSpec => ({
-  name,
-  type,
-  kind,
-  header: rtmsg,
-  attrs: routeAttrs,
-  familyKey: 'family',
-});
+const spec = specsOf(rtmsg, routeAttrs, 'family');
 
 /** RTM_NEWROUTE: adds, replaces or appends a route; also each entry of a dump, and notifications. */
 export const rtmNewRoute = spec('RTM_NEWROUTE', RTM.RTM_NEWROUTE, 'new');

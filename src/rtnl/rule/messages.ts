@@ -4,7 +4,7 @@
  */
 import { RTM } from '../../constants/rtnetlink.js';
 import type { ValueOf } from '../../netlink/codec.js';
-import type { MessageSpec } from '../../netlink/message.js';
+import { type MessageSpec, specsOf } from '../../netlink/message.js';
 import { rtnetlink } from '../protocol.js';
 import { type RuleAttrs, ruleAttrs } from './attrs.js';
 import { fibRuleHdr } from './fib-rule-hdr.js';
@@ -12,14 +12,7 @@ import { fibRuleHdr } from './fib-rule-hdr.js';
 /** The decoded fib_rule_hdr. */
 export type FibRuleHdr = ValueOf<typeof fibRuleHdr>;
 
-const rule = (name: string, type: number, kind: MessageSpec['kind']): MessageSpec<FibRuleHdr, RuleAttrs> => ({
-  name,
-  type,
-  kind,
-  header: fibRuleHdr,
-  attrs: ruleAttrs,
-  familyKey: 'family',
-});
+const rule = specsOf(fibRuleHdr, ruleAttrs, 'family');
 
 /** RTM_NEWRULE: add a rule; the kernel's answer to a dump. */
 export const RTM_NEWRULE = rule('RTM_NEWRULE', RTM.RTM_NEWRULE, 'new');
