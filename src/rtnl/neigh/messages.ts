@@ -4,9 +4,9 @@
  */
 import { RTM } from '../../constants/rtnetlink.js';
 import type { ValueOf } from '../../netlink/codec.js';
-import { type MessageSpec, specsOf } from '../../netlink/message.js';
+import { specsOf } from '../../netlink/message.js';
 import { rtnetlink } from '../protocol.js';
-import { type NeighAttrs, neighAttrs, neighTableAttrs } from './attrs.js';
+import { neighAttrs, neighTableAttrs } from './attrs.js';
 import { ndmsg, ndtmsg } from './ndmsg.js';
 
 /** The decoded ndmsg header. */

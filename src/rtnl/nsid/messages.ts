@@ -4,9 +4,9 @@
  */
 import { RTM } from '../../constants/rtnetlink.js';
 import type { ValueOf } from '../../netlink/codec.js';
-import { type MessageSpec, specsOf } from '../../netlink/message.js';
+import { specsOf } from '../../netlink/message.js';
 import { rtnetlink } from '../protocol.js';
-import { type NsidAttrs, nsidAttrs } from './attrs.js';
+import { nsidAttrs } from './attrs.js';
 import { rtgenmsg } from './rtgenmsg.js';
 
 /** The decoded rtgenmsg. */

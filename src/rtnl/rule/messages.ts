@@ -4,9 +4,9 @@
  */
 import { RTM } from '../../constants/rtnetlink.js';
 import type { ValueOf } from '../../netlink/codec.js';
-import { type MessageSpec, specsOf } from '../../netlink/message.js';
+import { specsOf } from '../../netlink/message.js';
 import { rtnetlink } from '../protocol.js';
-import { type RuleAttrs, ruleAttrs } from './attrs.js';
+import { ruleAttrs } from './attrs.js';
 import { fibRuleHdr } from './fib-rule-hdr.js';
 
 /** The decoded fib_rule_hdr. */
