@@ -100,11 +100,15 @@ export async function runBatch(ctx: Ctx, file: string): Promise<number> {
   }
   ctx.startPipeline();
   let errors = 0;
+  // Without -force the first failure stops the batch, as with ip; the requests pipelined after it
+  // were already sent, and are summed up rather than reported one by one.
   const stop = (e: PipelineStop): void => {
-    errors += reportFailures(ctx);
-    if (e.appliedAfter > 0 && e.lastOrigin)
+    const [first, ...later] = ctx.failures.splice(0);
+    errors++;
+    if (first) failed(ctx, first.origin, describeError(first.error, first.context));
+    if ((e.appliedAfter > 0 || later.length > 0) && e.lastOrigin)
       process.stderr.write(
-        `nlwire: note: ${e.appliedAfter} later request(s), up to ${e.lastOrigin.file}:${e.lastOrigin.line}, were pipelined with the failed one and applied\n`,
+        `nlwire: note: ${e.appliedAfter + later.length} later request(s), up to ${e.lastOrigin.file}:${e.lastOrigin.line}, were pipelined with it: ${e.appliedAfter} applied, ${later.length} failed\n`,
       );
   };
   try {
@@ -117,6 +121,14 @@ export async function runBatch(ctx: Ctx, file: string): Promise<number> {
       } catch (e) {
         if (e instanceof PipelineStop) {
           stop(e);
+          return 1;
+        }
+        // The lines before this one were queued: send them first, so that what ran is what ip runs.
+        try {
+          await ctx.flushPipeline();
+        } catch (e2) {
+          if (!(e2 instanceof PipelineStop)) throw e2;
+          stop(e2);
           return 1;
         }
         errors += reportFailures(ctx);

@@ -110,6 +110,14 @@ export function describeError(e: unknown, what: string): string {
       `${pre}${path}${sys.code}: ${strerror(sys.code, sys.errno === undefined ? undefined : -sys.errno)}`,
     );
   }
+  // Usage errors name what they are about already.
+  const object = what.split(' ')[0];
+  if (
+    e instanceof IpUsageError &&
+    what &&
+    (e.message.startsWith(what) || e.message.startsWith(`${object}:`) || e.message.startsWith(`${object} `))
+  )
+    return oneLine(e.message);
   return oneLine(`${pre}${e.message}`);
 }
 

@@ -19,13 +19,11 @@ import {
   RTM_NEWLINK,
   RTM_NEWLINKPROP,
 } from '../../rtnl/link/messages.js';
-import '../../rtnl/link/kinds/index.js';
 import type { Ctx } from './context.js';
 import { IpError, IpUsageError } from './errors.js';
 import { linkText } from './human.js';
 import { type LinkMap, linkJson, linkMap, type Obj } from './json.js';
 import { writeJson } from './jsonw.js';
-import { bridgeArgs, bridgeSlaveArgs, KIND_HELP, KINDS, kindArgs, loadKind } from './link-kinds.js';
 import { pick, Words } from './words.js';
 
 const HELP = `Usage: nlwire link add [ link DEV ] [ name ] NAME
@@ -43,17 +41,29 @@ const HELP = `Usage: nlwire link add [ link DEV ] [ name ] NAME
        nlwire link show [ DEVICE | group GROUP ] [ up ] [ master DEV ] [ type TYPE ]
        nlwire link property { add | del } dev DEVICE altname NAME
        nlwire link help [ TYPE ]
-TYPE := { ${KINDS.join(' | ')} }
 Add --dry-run to add, set, delete or property to print the request instead of sending it.
 `;
 
 /** Runs `nlwire link ...`. */
 export async function run(ctx: Ctx, words: string[]): Promise<void> {
   const [cmd = 'show', ...rest] = words;
-  if (cmd === 'help' || cmd === '--help' || cmd === '-h' || rest.includes('--help') || rest.includes('-h')) {
-    const t = rest.indexOf('type');
+  const t = rest.indexOf('type');
+  const kindHelp = t >= 0 && rest.slice(t + 2).includes('help');
+  if (
+    cmd === 'help' ||
+    cmd === '--help' ||
+    cmd === '-h' ||
+    rest.includes('--help') ||
+    rest.includes('-h') ||
+    kindHelp
+  ) {
     const kind = t >= 0 ? rest[t + 1] : cmd === 'help' ? rest[0] : undefined;
-    ctx.print(kind && KIND_HELP[kind] ? `Usage: ... ${KIND_HELP[kind]}\n` : HELP);
+    const { KIND_HELP, KINDS } = await import('./link-kinds.js');
+    ctx.print(
+      kind && KIND_HELP[kind]
+        ? `Usage: ... ${KIND_HELP[kind]}\n`
+        : `${HELP}TYPE := { ${KINDS.join(' | ')} }\n`,
+    );
     return;
   }
   const verb = pick(cmd, ['add', 'create', 'delete', 'set', 'change', 'show', 'list', 'lst', 'property']);
@@ -244,6 +254,10 @@ async function add(ctx: Ctx, words: string[]): Promise<void> {
   if (p.settings.newName !== undefined) throw new IpUsageError(`${ctx.what}: two names`);
   const resolve = (n: string, field: string) => ctx.ifindex(n, `${ctx.what}: ${field} ${n}`);
   const devs: { link?: string; vxlanDev?: string } = {};
+  const [{ kindArgs }] = await Promise.all([
+    import('./link-kinds.js'),
+    import('../../rtnl/link/kinds/index.js'),
+  ]);
   const k = await kindArgs(p.kind, p.kindWords, ctx.what, resolve, devs);
   const opts: Record<string, unknown> = {
     ...p.settings,
@@ -274,13 +288,13 @@ async function add(ctx: Ctx, words: string[]): Promise<void> {
       throw new IpUsageError(`${ctx.what}: peer: master and link are not allowed`);
     opts.peer = po;
   }
+  // Names (the lower device, the master) are looked up by the plan; a vxlan's dev below.
+  const link = p.link ?? devs.link;
+  if (link !== undefined) opts.link = link;
+  if (p.master !== undefined) opts.master = p.master;
   const { planCreate } = await import('../../rtnl/link/create.js');
   const planned = planCreate(opts as unknown as CreateLinkOptions);
   applyFlags(planned.header, p.flags);
-  // Names: the lower device (link), master, and devices inside kind data (vxlan dev).
-  const link = p.link ?? devs.link;
-  if (link !== undefined) planned.attrs.link = await resolve(link, 'link');
-  if (p.master !== undefined) planned.attrs.master = await resolve(p.master, 'master');
   if (devs.vxlanDev !== undefined) {
     const data = planned.attrs.linkinfo?.data as Record<string, unknown> | undefined;
     if (data) data.link = await resolve(devs.vxlanDev, 'dev');
@@ -321,6 +335,10 @@ async function set(ctx: Ctx, words: string[]): Promise<void> {
   const resolve = (n: string, field: string) => ctx.ifindex(n, `${ctx.what}: ${field} ${n}`);
   let kinds: { kind?: string; slaveKind?: string } = {};
   if (p.kind !== undefined) {
+    const [{ bridgeArgs, bridgeSlaveArgs, loadKind }] = await Promise.all([
+      import('./link-kinds.js'),
+      import('../../rtnl/link/kinds/index.js'),
+    ]);
     const kw = new Words(p.kindWords, `${ctx.what} type ${p.kind}`);
     if (p.kind === 'bridge_slave') {
       opts.slaveData = await bridgeSlaveArgs(kw, resolve);
@@ -414,6 +432,7 @@ async function property(ctx: Ctx, words: string[]): Promise<void> {
  * with its IPv6 view of each link (fewer attributes), as `ip -6` asks for it.
  */
 export async function dumpLinks(ctx: Ctx, attrs: LinkAttrs = {}, family = 0): Promise<Link[]> {
+  await kindsFor(ctx);
   const conn = await ctx.connection();
   const msgs = await conn.dump(
     RTM_GETLINK,
@@ -427,8 +446,14 @@ export async function dumpLinks(ctx: Ctx, attrs: LinkAttrs = {}, family = 0): Pr
     .map((m) => toLink(m as Message<IfInfoMsg, LinkAttrs>));
 }
 
+/** Registers the link kinds (whose data -d shows) before links are decoded; only -d needs them. */
+async function kindsFor(ctx: Ctx): Promise<void> {
+  if (ctx.opts.details) await import('../../rtnl/link/kinds/index.js');
+}
+
 /** One link by name (RTM_GETLINK); ENODEV as ip words it. */
 export async function getLink(ctx: Ctx, name: string): Promise<Link> {
+  await kindsFor(ctx);
   const conn = await ctx.connection();
   const attrs: LinkAttrs = { extMask: RTEXT_FILTER.RTEXT_FILTER_VF };
   if (Buffer.byteLength(name) <= 15) attrs.ifname = name;
