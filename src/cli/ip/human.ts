@@ -248,7 +248,7 @@ export function routeText(r: Obj, o: TextOptions = {}): string {
   if (r.deleted) p.push('Deleted');
   if (r.type !== undefined) p.push(str(r.type));
   p.push(str(r.dst));
-  if (r.src !== undefined) p.push(`from ${str(r.src)}`);
+  if (r.from !== undefined) p.push(`from ${str(r.from)}`);
   if (r.nhid !== undefined) p.push(`nhid ${str(r.nhid)}`);
   if (r.tos !== undefined) p.push(`tos ${str(r.tos)}`);
   if (r.gateway !== undefined) p.push(`via ${str(r.gateway)}`);
@@ -320,7 +320,7 @@ export function fdbText(e: Obj, o: TextOptions = {}): string {
   if (e.port !== undefined) p.push(`port ${str(e.port)}`);
   if (e.vni !== undefined) p.push(`vni ${str(e.vni)}`);
   if (e.src_vni !== undefined) p.push(`src_vni ${str(e.src_vni)}`);
-  if (e.via_if !== undefined) p.push(`via ${str(e.via_if)}`);
+  if (e.viaIf !== undefined) p.push(`via ${str(e.viaIf)}`);
   if (e.nhid !== undefined) p.push(`nhid ${str(e.nhid)}`);
   for (const f of (e.flags as string[]) ?? []) p.push(f);
   if (e.master !== undefined) p.push(`master ${str(e.master)}`);

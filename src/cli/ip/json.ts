@@ -425,7 +425,7 @@ export function routeJson(
   void dstAddr;
   if (r.from !== undefined) {
     const [, srcLen] = splitPrefix(r.from);
-    out.src = srcLen !== hostLen ? r.from : a.src;
+    out.from = srcLen !== hostLen ? r.from : a.src;
   }
   if (a.nhId !== undefined) out.nhid = a.nhId;
   if (r.tos) out.tos = dsfield(r.tos);
@@ -462,6 +462,9 @@ export function routeJson(
   }
   if (r.metrics) out.metrics = [metricsJson(r.metrics as unknown as Record<string, unknown>)];
   if (a.iif !== undefined) out.iif = map.ifname(a.iif);
+  if (a.pref !== undefined)
+    out.pref = ({ 0: 'medium', 1: 'high', 3: 'low' } as Record<number, string>)[a.pref] ?? a.pref;
+  if (a.ttlPropagate !== undefined) out['ttl-propagate'] = a.ttlPropagate ? 'enabled' : 'disabled';
   if (a.multipath)
     out.nexthops = a.multipath.map((n) => {
       const nh: Obj = {};
@@ -473,9 +476,6 @@ export function routeJson(
       nh.flags = routeFlags(n.header.flags ?? 0);
       return nh;
     });
-  if (a.pref !== undefined)
-    out.pref = ({ 0: 'medium', 1: 'high', 3: 'low' } as Record<number, string>)[a.pref] ?? a.pref;
-  if (a.ttlPropagate !== undefined) out['ttl-propagate'] = a.ttlPropagate ? 'enabled' : 'disabled';
   return out;
 }
 
@@ -626,7 +626,7 @@ export function fdbJson(
   if (a.port !== undefined) out.port = a.port;
   if (a.vni !== undefined) out.vni = a.vni;
   if (a.srcVni !== undefined) out.src_vni = a.srcVni;
-  if (a.ifindex !== undefined) out.via_if = map.ifname(a.ifindex);
+  if (a.ifindex !== undefined) out.viaIf = map.ifname(a.ifindex);
   if (a.nhId !== undefined) out.nhid = a.nhId;
   if (a.linkNetnsid !== undefined) out.linkNetNsId = a.linkNetnsid;
   const f = neighFlagBits(e);

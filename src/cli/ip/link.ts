@@ -546,7 +546,15 @@ export async function selectLinks(
     masterIndex = await ctx.ifindex(f.master, `${ctx.what}: master ${f.master}`);
     attrs.master = masterIndex;
   }
-  const all = await dumpLinks(ctx, attrs, ctx.opts.family === 'inet6' ? AF.AF_INET6 : 0);
+  // `ip link` always shows the full (AF_PACKET) view; `ip -6 address` the kernel's IPv6 view.
+  const v6 = !doLink && ctx.opts.family === 'inet6';
+  const all = await dumpLinks(ctx, attrs, v6 ? AF.AF_INET6 : 0);
+  if (v6) {
+    // The IPv6 view has no IFLA_TXQLEN; ip asks the device (SIOCGIFTXQLEN): take it from the full view.
+    const qlen = new Map((await dumpLinks(ctx)).map((l) => [l.name, l.txqlen]));
+    for (const l of all)
+      if (l.attrs.txqlen === undefined && qlen.get(l.name) !== undefined) l.attrs.txqlen = qlen.get(l.name);
+  }
   const map = f.master !== undefined || f.kind !== undefined ? await completeMap(ctx, all) : linkMap(all);
   const links = all.filter(
     (l) =>
@@ -565,7 +573,8 @@ async function show(ctx: Ctx, words: string[]): Promise<void> {
   const f = parseShowFilter(w);
   ctx.what = f.dev === undefined ? 'link show' : `link show ${f.dev}`;
   const { links, map } = await selectLinks(ctx, f);
-  const o = { details: ctx.opts.details, stats: ctx.opts.stats, doLink: true, family: ctx.opts.family };
+  // As ip: `link show` is family AF_PACKET whatever -4/-6 say.
+  const o = { details: ctx.opts.details, stats: ctx.opts.stats, doLink: true, family: 'link' };
   const objs: Obj[] = links.map((l) => linkJson(l, map, o));
   if (ctx.opts.json) ctx.print(`${writeJson(objs as never, ctx.opts.pretty)}\n`);
   else {

@@ -361,6 +361,7 @@ async function listRoutes(ctx: Ctx, family: number, s: Selector, oif?: number): 
     .map((m) => routeFromMessage(m as Message<RtMsg, RouteAttrs>))
     .filter((r) => (s.cloned ? true : !(r.rawFlags & RTM_F.RTM_F_CLONED)))
     .filter((r) => table === 0 || r.table === table)
+    .filter((r) => oif === undefined || r.oif === oif)
     .filter((r) => selects(r, s));
 }
 
@@ -429,7 +430,7 @@ async function get(ctx: Ctx, words: string[]): Promise<void> {
   let dst: string | undefined;
   const attrs: RouteAttrs = {};
   let tos = 0;
-  let flags = RTM_F.RTM_F_LOOKUP_TABLE;
+  let flags = 0;
   let from: string | undefined;
   let iif: string | undefined;
   let oif: string | undefined;
@@ -459,6 +460,8 @@ async function get(ctx: Ctx, words: string[]): Promise<void> {
   ctx.what = `route get ${dst}`;
   const d = parsePrefix(dst, 'address');
   const max = d.family === AF.AF_INET ? 32 : 128;
+  // The table's id in the answer; IPv6 refuses the flag (only RTM_F_FIB_MATCH is valid there).
+  if (d.family === AF.AF_INET) flags |= RTM_F.RTM_F_LOOKUP_TABLE;
   attrs.dst = d.address;
   let srcLen = 0;
   if (from !== undefined) {
