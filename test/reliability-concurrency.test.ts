@@ -119,7 +119,7 @@ describe('concurrency', () => {
       expect(failed).toEqual([]);
       // Packed: far fewer datagrams than requests (dumps go one at a time, the rest together).
       expect(rt.conn.socket.stats.sent - sentBefore).toBeLessThan(60);
-      expect(rt.conn.stats).toEqual({ droppedWrongPort: 0, droppedUnknownSeq: 0 });
+      expect(rt.conn.stats).toEqual({ droppedWrongPort: 0, droppedUnknownSeq: 0, notifications: 0 });
       const links = await ipJson<{ ifname: string; mtu: number }[]>(ns.name, [
         'link',
         'show',
@@ -145,7 +145,8 @@ describe('concurrency', () => {
         o.status === 'rejected' ? [`#${i}: ${String(o.reason)}`] : [],
       );
       expect(failed).toEqual([]);
-      for (const rt of conns) expect(rt.conn.stats).toEqual({ droppedWrongPort: 0, droppedUnknownSeq: 0 });
+      for (const rt of conns)
+        expect(rt.conn.stats).toEqual({ droppedWrongPort: 0, droppedUnknownSeq: 0, notifications: 0 });
       const created = (await runIp(ns.name, ['-o', 'link'])).match(/ c\dn\d+:/g) ?? [];
       expect(created).toHaveLength(150);
     } finally {

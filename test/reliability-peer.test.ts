@@ -98,7 +98,7 @@ describe('peer trust: only the kernel is heard', () => {
       expect(link.mtu).toBe(1400);
       expect(rt.conn.socket.stats.droppedForeign).toBe(2);
       // Dropped on the sender's address alone: never parsed, so never counted as a wrong message.
-      expect(rt.conn.stats).toEqual({ droppedWrongPort: 0, droppedUnknownSeq: 0 });
+      expect(rt.conn.stats).toEqual({ droppedWrongPort: 0, droppedUnknownSeq: 0, notifications: 0 });
       expect(await runIp(ns.name, ['-o', 'link', 'show', 'b0'])).toContain('mtu 1400');
     } finally {
       evil.closeSync();
@@ -214,7 +214,7 @@ describe('peer trust: only the kernel is heard', () => {
       expect(names.length).toBe(301);
       expect(new Set(names).size).toBe(301);
       expect(rt.conn.socket.stats.droppedForeign).toBe(3);
-      expect(rt.conn.stats).toEqual({ droppedWrongPort: 0, droppedUnknownSeq: 0 });
+      expect(rt.conn.stats).toEqual({ droppedWrongPort: 0, droppedUnknownSeq: 0, notifications: 0 });
     } finally {
       evil.closeSync();
       await rt.close();

@@ -104,6 +104,8 @@ export interface ConnectionStats {
   droppedWrongPort: number;
   /** Messages whose sequence number matched nothing in flight. */
   droppedUnknownSeq: number;
+  /** Multicast notifications received (and not taken for replies), when the socket joined groups. */
+  notifications: number;
 }
 
 /** A netlink request/response connection. */
@@ -113,7 +115,7 @@ export class Connection {
   /** The family's message catalog. */
   readonly protocol: Protocol;
   /** Counters (see also socket.stats). */
-  readonly stats: ConnectionStats = { droppedWrongPort: 0, droppedUnknownSeq: 0 };
+  readonly stats: ConnectionStats = { droppedWrongPort: 0, droppedUnknownSeq: 0, notifications: 0 };
   private seq = (Math.random() * 0x7fffffff) >>> 0;
   private readonly pending = new Map<number, Pending>();
   private readonly outbox: Outgoing[] = [];
@@ -443,7 +445,7 @@ export class Connection {
       if (!d) return any;
       any = true;
       this.trace?.('from-kernel', d.data);
-      this.dispatch(d.data);
+      this.dispatch(d.data, d.groups);
       if (performance.now() > until) return any;
     }
     return any;
@@ -472,7 +474,7 @@ export class Connection {
     if (this.outbox.length || (this.dumpQueue.length && !this.dumpActive)) void this.flush();
   }
 
-  private dispatch(buf: Buffer): void {
+  private dispatch(buf: Buffer, groups: number): void {
     let p = 0;
     while (p < buf.length) {
       let nl: NlMsgHeader;
@@ -483,17 +485,25 @@ export class Connection {
         this.failAll(e as Error);
         return;
       }
-      this.onMessage(buf, p, nl);
+      this.onMessage(buf, p, nl, groups);
       p += align(nl.len);
     }
   }
 
-  private onMessage(buf: Buffer, off: number, nl: NlMsgHeader): void {
+  private onMessage(buf: Buffer, off: number, nl: NlMsgHeader, groups: number): void {
     if (nl.pid !== this.socket.portId) {
       this.stats.droppedWrongPort++;
       return;
     }
     const pend = this.pending.get(nl.seq);
+    // A notification to a group this socket joined carries the port id and sequence number of the
+    // request that caused it. It is an event, not a reply, unless the request asked for an echo (the
+    // kernel then sends the echo to the requester alone, marked with the group).
+    const echo = pend !== undefined && (pend.request.readUInt16LE(6) & NLM_F.NLM_F_ECHO) !== 0;
+    if (groups !== 0 && !echo && nl.type >= NLMSG.NLMSG_MIN_TYPE) {
+      this.stats.notifications++;
+      return;
+    }
     if (!pend) {
       this.stats.droppedUnknownSeq++;
       return;
@@ -581,9 +591,10 @@ export class Connection {
 
   /** Closes the connection; every request still in flight is rejected with ClosedError. */
   async close(): Promise<void> {
-    this.failAll(new ClosedError('connection closed with the request in flight'));
+    // Empty the queues first: rejecting a dump would otherwise start sending what waits behind it.
     this.outbox.length = 0;
     this.dumpQueue.length = 0;
+    this.failAll(new ClosedError('connection closed with the request in flight'));
     await this.socket.close();
   }
 }

@@ -33,6 +33,7 @@ export class ValidationError extends NlwireError {
 }
 
 function formatValue(v: unknown): string {
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'bigint') return `${v}n`;
   try {

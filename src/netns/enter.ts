@@ -50,10 +50,12 @@ export function withThreadNetnsRestored<T>(fn: () => T): T {
       cause: err,
     });
   }
+  const home = fs.fstatSync(saved, { bigint: true }).ino;
   try {
     return fn();
   } finally {
-    const r = sysSetns(saved, CLONE_NEWNET);
+    // Only a thread that moved goes back (an unprivileged caller's failed setns never moved it).
+    const r = currentNetnsInode() === home ? { value: 0, errno: 0 } : sysSetns(saved, CLONE_NEWNET);
     fs.closeSync(saved);
     if (r.value < 0) {
       // biome-ignore lint/correctness/noUnsafeFinally: the thread being stranded must win over fn's error

@@ -2,6 +2,7 @@
  * The typed error of the namespace modules.
  */
 import { getSystemErrorMap } from 'node:util';
+import { NlwireError } from '../netlink/errors.js';
 
 /**
  * Error codes a {@link NetnsError} carries: the errno name of the failure (`ENOENT`: no such namespace or
@@ -37,7 +38,7 @@ export interface NetnsErrorInit {
 }
 
 /** A failed namespace operation, with an errno-style `code` and a one-line message. */
-export class NetnsError extends Error {
+export class NetnsError extends NlwireError {
   /** errno name of the failure. */
   readonly code: NetnsErrorCode;
   /** The namespace concerned (name or reference description), when known. */

@@ -2,12 +2,14 @@
  * Links: list, get, create, change and delete network devices, the way `ip link` does, on one
  * rtnetlink connection (so in that connection's namespace).
  */
+import { IFF } from '../../constants/if.js';
 import { NLM_F } from '../../constants/netlink.js';
 import { RTEXT_FILTER, RTM } from '../../constants/rtnetlink.js';
 import { AF } from '../../constants/socket.js';
 import { Connection } from '../../netlink/connection.js';
 import { ValidationError } from '../../netlink/errors.js';
 import { encodeMessage, type Message, type MessageSpec } from '../../netlink/message.js';
+import { NetlinkError } from '../../netlink/netlink-error.js';
 import { Writer } from '../../netlink/writer.js';
 import type { NetnsHandle } from '../../netns/ref.js';
 import { rtnetlink } from '../protocol.js';
@@ -170,29 +172,81 @@ export class Links {
   change(ref: LinkRef, opts: ChangeLinkOptions): Promise<undefined>;
   async change(ref: LinkRef, opts: ChangeLinkOptions): Promise<undefined | Buffer> {
     const r = checkLinkRef(ref, 'link');
-    const needKinds = opts?.data !== undefined || opts?.slaveData !== undefined;
     // Check every option (with stand-in kinds) before asking the kernel anything.
     this.check(RTM_NEWLINK, stripData(planChange(opts, { kind: '?', slaveKind: '?' })));
     const context = `link set ${typeof r === 'number' ? `index ${r}` : r}`;
-    let index: number;
-    let kinds: { kind?: string; slaveKind?: string } = {};
-    if (needKinds) {
-      const cur = await this.get(r);
-      index = cur.index;
-      kinds = { kind: cur.kind, slaveKind: cur.slaveKind };
-    } else index = await this.index(r, context);
-    const p = planChange(opts, kinds);
-    p.header.index = index;
+    const cur = await this.get(r);
+    if (opts.mtu !== undefined) {
+      const { minMtu, maxMtu } = cur.attrs;
+      if (
+        (minMtu !== undefined && opts.mtu < minMtu) ||
+        (maxMtu !== undefined && maxMtu > 0 && opts.mtu > maxMtu)
+      )
+        throw new ValidationError(
+          'mtu',
+          opts.mtu,
+          `${cur.name} takes an MTU from ${minMtu ?? 0} to ${maxMtu}`,
+        );
+    }
+    // The kernel moves a link to another namespace before it applies anything else: a later failure
+    // could not be undone from here. So a move goes alone, after the rest has succeeded.
+    const { netns, dryRun, ...rest } = opts;
+    const moveToo = netns !== undefined && Object.values(rest).some((v) => v !== undefined);
+    if (moveToo && !dryRun) {
+      await this.changeOnce(cur, rest, context, true);
+      return this.changeOnce(cur, { netns }, context, false);
+    }
+    return this.changeOnce(cur, opts, context, true);
+  }
+
+  /**
+   * One RTM_NEWLINK on an existing link. The kernel applies attributes one at a time and stops at the
+   * first failure, so with `undo` a refused change is followed by a request restoring what it touched.
+   */
+  private async changeOnce(
+    cur: Link,
+    opts: ChangeLinkOptions,
+    context: string,
+    undo: boolean,
+  ): Promise<undefined | Buffer> {
+    const p = planChange(opts, { kind: cur.kind, slaveKind: cur.slaveKind });
+    p.header.index = cur.index;
     this.check(RTM_NEWLINK, p);
     await p.plan.resolve((n, field) => this.index(n, `${context}: ${field}`));
     const handles = p.plan.open();
     try {
       if (opts.dryRun) return this.conn.build(RTM_NEWLINK, p.header, p.attrs, NLM_F.NLM_F_ACK);
       await this.conn.request(RTM_NEWLINK, p.header, p.attrs, { context });
+    } catch (e) {
+      if (undo && e instanceof NetlinkError) await this.restore(cur, opts, context);
+      throw e;
     } finally {
       close(handles);
     }
     return undefined;
+  }
+
+  /** Puts back the settings `opts` touched, as they were in `cur`; best effort. */
+  private async restore(cur: Link, opts: ChangeLinkOptions, context: string): Promise<void> {
+    const back: ChangeLinkOptions = {};
+    if (opts.name !== undefined) back.name = cur.name;
+    if (opts.mtu !== undefined && cur.mtu !== undefined) back.mtu = cur.mtu;
+    if (opts.address !== undefined && cur.address !== undefined) back.address = cur.address;
+    if (opts.broadcast !== undefined && cur.broadcast !== undefined) back.broadcast = cur.broadcast;
+    if (opts.txqlen !== undefined && cur.txqlen !== undefined) back.txqlen = cur.txqlen;
+    if (opts.group !== undefined && cur.group !== undefined) back.group = cur.group;
+    if (opts.alias !== undefined) back.alias = cur.alias ?? '';
+    if (opts.master !== undefined) back.master = cur.master ? cur.master : null;
+    if (opts.up !== undefined) back.up = cur.up;
+    if (opts.promisc !== undefined) back.promisc = (cur.flags & IFF.IFF_PROMISC) !== 0;
+    if (opts.allmulti !== undefined) back.allmulti = (cur.flags & IFF.IFF_ALLMULTI) !== 0;
+    if (opts.arp !== undefined) back.arp = (cur.flags & IFF.IFF_NOARP) === 0;
+    if (Object.keys(back).length === 0) return;
+    try {
+      await this.changeOnce(cur, back, `${context} (undo)`, false);
+    } catch {
+      // The original error is what the caller needs; the link may keep part of the change.
+    }
   }
 
   /** Sets a link up (IFF_UP). */

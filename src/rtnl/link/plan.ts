@@ -4,7 +4,13 @@
  * every ValidationError comes before anything is asked of the kernel.
  */
 import { ValidationError } from '../../netlink/errors.js';
-import { describeNetnsRef, type NetnsHandle, type NetnsRef, openNetns } from '../../netns/ref.js';
+import {
+  describeNetnsRef,
+  type NetnsHandle,
+  type NetnsRef,
+  openNetns,
+  validateNetnsName,
+} from '../../netns/ref.js';
 
 /** A link: its index, its name (or an alternative name), or an object carrying its index. */
 export type LinkRef = number | string | { readonly index: number };
@@ -53,6 +59,20 @@ export function checkNetnsRef(ref: unknown, field: string): NetnsRef {
       ('name' in ref || 'path' in ref || 'fd' in ref || 'pid' in ref));
   if (!ok || ref === '')
     throw new ValidationError(field, ref, 'expected a namespace name, { name }, { path }, { fd } or { pid }');
+  const r = ref as Exclude<NetnsRef, string> | string;
+  const path = typeof r === 'string' ? (r.startsWith('/') ? r : undefined) : 'path' in r ? r.path : undefined;
+  const name = typeof r === 'string' ? (r.startsWith('/') ? undefined : r) : 'name' in r ? r.name : undefined;
+  try {
+    if (name !== undefined) validateNetnsName(name);
+  } catch (e) {
+    throw new ValidationError(field, ref, (e as Error).message);
+  }
+  if (path !== undefined && (typeof path !== 'string' || path === '' || path.includes('\0')))
+    throw new ValidationError(field, ref, 'a namespace path is a non-empty string without NUL');
+  if (typeof r === 'object' && 'pid' in r && !(Number.isSafeInteger(r.pid) && r.pid > 0))
+    throw new ValidationError(field, ref, 'a pid is a positive integer');
+  if (typeof r === 'object' && 'fd' in r && !(Number.isSafeInteger(r.fd) && r.fd >= 0))
+    throw new ValidationError(field, ref, 'an fd is a non-negative integer');
   return ref as NetnsRef;
 }
 
