@@ -26,8 +26,15 @@ const LIBRARY_KINDS: Readonly<Record<string, () => Promise<unknown>>> = {
   dummy: () => import('../../rtnl/link/kinds/dummy.js'),
   gre: () => import('../../rtnl/link/kinds/gre.js'),
   gretap: () => import('../../rtnl/link/kinds/gre.js'),
+  erspan: () => import('../../rtnl/link/kinds/gre.js'),
+  ip6gre: () => import('../../rtnl/link/kinds/gre.js'),
+  ip6gretap: () => import('../../rtnl/link/kinds/gre.js'),
+  ip6erspan: () => import('../../rtnl/link/kinds/gre.js'),
   ipip: () => import('../../rtnl/link/kinds/iptun.js'),
   sit: () => import('../../rtnl/link/kinds/iptun.js'),
+  ip6tnl: () => import('../../rtnl/link/kinds/ip6tnl.js'),
+  vti: () => import('../../rtnl/link/kinds/vti.js'),
+  vti6: () => import('../../rtnl/link/kinds/vti.js'),
   geneve: () => import('../../rtnl/link/kinds/geneve.js'),
   bond: () => import('../../rtnl/link/kinds/bond.js'),
   team: () => import('../../rtnl/link/kinds/team.js'),
@@ -55,8 +62,15 @@ export const KINDS = [
   'vrf',
   'gre',
   'gretap',
+  'erspan',
+  'ip6gre',
+  'ip6gretap',
+  'ip6erspan',
   'ipip',
   'sit',
+  'ip6tnl',
+  'vti',
+  'vti6',
   'geneve',
   'bond',
   'team',
@@ -89,10 +103,22 @@ export const KIND_HELP: Readonly<Record<string, string>> = {
   vrf: 'vrf table TABLE',
   gre:
     'gre [ remote ADDR ] [ local ADDR ] [ ttl TTL|inherit ] [ tos TOS|inherit ] [ [no]pmtudisc ] [ ignore-df ]\n' +
-    '    [ [i|o]key KEY ] [ [i|o]seq ] [ [i|o]csum ] [ dev PHYS_DEV ] [ fwmark MARK ] [ external ]',
+    '    [ [i|o]key KEY ] [ [i|o]seq ] [ [i|o]csum ] [ dev PHYS_DEV ] [ fwmark MARK ] [ external ]\n' +
+    '    [ encap { fou | gue | none } ] [ encap-sport PORT|auto ] [ encap-dport PORT ] [ [no]encap-csum ]',
   gretap: 'gretap (as gre)',
+  erspan:
+    'erspan (as gre) [ erspan_ver 1|2 ] [ erspan IDX ] [ erspan_dir ingress|egress ] [ erspan_hwid HWID ]',
+  ip6gre:
+    'ip6gre [ remote ADDR ] [ local ADDR ] [ hoplimit TTL|inherit ] [ encaplimit N|none ] [ tclass TC|inherit ]\n' +
+    '       [ flowlabel FL|inherit ] [ dscp inherit ] [ fwmark MARK|inherit ] [ allow-localremote ] [ dev DEV ]\n' +
+    '       [ [i|o]key KEY ] [ [i|o]seq ] [ [i|o]csum ] [ external ] [ encap ... ]',
+  ip6gretap: 'ip6gretap (as ip6gre)',
+  ip6erspan: 'ip6erspan (as ip6gre, with erspan options)',
+  ip6tnl: 'ip6tnl [ mode ip6ip6|ip4ip6|any ] (and the ip6gre endpoint options)',
+  vti: 'vti [ remote ADDR ] [ local ADDR ] [ [i|o]key KEY ] [ fwmark MARK ] [ dev DEV ]',
+  vti6: 'vti6 (as vti, IPv6 endpoints)',
   ipip: 'ipip [ remote ADDR ] [ local ADDR ] [ ttl TTL|inherit ] [ tos TOS|inherit ] [ [no]pmtudisc ] [ mode ipip|mplsip|any ] [ dev PHYS_DEV ] [ fwmark MARK ] [ external ]',
-  sit: 'sit (as ipip; mode ip6ip|ipip|mplsip|any, isatap)',
+  sit: 'sit (as ipip; mode ip6ip|ipip|mplsip|any, isatap, 6rd-prefix P, 6rd-relay_prefix P)',
   geneve:
     'geneve id VNI remote ADDR [ ttl TTL|inherit ] [ tos TOS|inherit ] [ df unset|set|inherit ] [ flowlabel LABEL ]\n' +
     '       [ dstport PORT ] [ [no]external ] [ [no]udpcsum ] [ [no]udp6zerocsumtx ] [ [no]udp6zerocsumrx ]',
@@ -352,6 +378,135 @@ function qosMap(w: Words, key: string): { from: number; to: number }[] {
   return out;
 }
 
+const GRE_KINDS = ['gre', 'gretap', 'erspan'];
+const GRE6_KINDS = ['ip6gre', 'ip6gretap', 'ip6erspan'];
+
+/** A value that is a number or the word `word` (`inherit`, `none`). */
+function numOr<W extends string>(w: Words, key: string, word: W, max: number): number | W {
+  const v = w.value(key);
+  return v === word ? word : w.uint(key, v, max);
+}
+
+/** Arguments of the IP tunnel kinds (ip/link_gre.c, link_gre6.c, link_iptnl.c, link_ip6tnl.c, link_vti*.c). */
+async function tunnelData(kind: string, w: Words, resolve: Resolve): Promise<Record<string, unknown>> {
+  const gre = GRE_KINDS.includes(kind);
+  const gre6 = GRE6_KINDS.includes(kind);
+  const v6 = gre6 || kind === 'ip6tnl';
+  const vti = kind === 'vti' || kind === 'vti6';
+  const o: Record<string, unknown> = {};
+  const encap: Record<string, unknown> = {};
+  const erspan: Record<string, unknown> = {};
+  let dev: string | undefined;
+  while (w.more) {
+    const a = w.take() as string;
+    if (a === 'remote' || a === 'local') {
+      const v = w.value(a);
+      if (v !== 'any') o[a] = v;
+    } else if (a === 'dev') dev = w.value(a);
+    else if (a === 'fwmark') o.fwmark = v6 ? numOr(w, a, 'inherit', 0xffffffff) : w.uintValue(a);
+    else if (!vti && a === 'external') o.external = true;
+    else if ((gre || gre6 || vti) && (a === 'key' || a === 'ikey' || a === 'okey')) {
+      const v = w.value(a);
+      o[a] = parseUint(v) ?? v;
+    } else if ((gre || gre6) && ['seq', 'iseq', 'oseq', 'csum', 'icsum', 'ocsum'].includes(a)) o[a] = true;
+    else if (!v6 && !vti && (a === 'ttl' || a === 'hoplimit')) o.ttl = ttl(w, a);
+    else if (!v6 && !vti && (a === 'tos' || a === 'dsfield' || a === 'tclass')) o.tos = tos(w, a);
+    else if (!v6 && !vti && a === 'pmtudisc') o.pmtudisc = true;
+    else if (!v6 && !vti && a === 'nopmtudisc') o.pmtudisc = false;
+    else if (gre && a === 'ignore-df') o.ignoreDf = true;
+    else if (gre && a === 'noignore-df') o.ignoreDf = false;
+    else if (v6 && (a === 'hoplimit' || a === 'ttl')) o.hopLimit = numOr(w, a, 'inherit', 255);
+    else if (v6 && a === 'encaplimit') o.encapLimit = numOr(w, a, 'none', 255);
+    else if (v6 && (a === 'tclass' || a === 'tos' || a === 'dsfield')) o.tclass = numOr(w, a, 'inherit', 255);
+    else if (v6 && a === 'flowlabel') o.flowlabel = numOr(w, a, 'inherit', 0xfffff);
+    else if (v6 && a === 'dscp') {
+      const v = w.value(a);
+      if (v !== 'inherit') throw w.invalid(a, v, 'expected inherit');
+      o.dscpInherit = true;
+    } else if (v6 && a === 'allow-localremote') o.allowLocalRemote = true;
+    else if (v6 && a === 'noallow-localremote') o.allowLocalRemote = false;
+    else if (kind === 'ip6tnl' && a === 'mode') {
+      const v = w.value(a);
+      const m = {
+        ip6ip6: 'ip6ip6',
+        ipv6: 'ip6ip6',
+        ip4ip6: 'ipip6',
+        ipip6: 'ipip6',
+        ipv4: 'ipip6',
+        any: 'any',
+      }[v];
+      if (!m) throw w.invalid(a, v, 'expected ip6ip6, ip4ip6 or any');
+      o.mode = m;
+    } else if ((kind === 'ipip' || kind === 'sit') && a === 'mode') {
+      const v = w.value(a);
+      const m = {
+        ipip: 'ipip',
+        'ip/ip': 'ipip',
+        mplsip: 'mplsip',
+        'mpls/ip': 'mplsip',
+        any: 'any',
+        ip6ip: 'ip6ip',
+        'ipv6/ipv4': 'ip6ip',
+      }[v];
+      if (!m) throw w.invalid(a, v, 'expected ipip, mplsip, any (or ip6ip for sit)');
+      o.mode = m;
+    } else if (kind === 'sit' && a === 'isatap') o.isatap = true;
+    else if (kind === 'sit' && a === '6rd-prefix') o.sixrdPrefix = w.value(a);
+    else if (kind === 'sit' && (a === '6rd-relay_prefix' || a === '6rd-relay-prefix'))
+      o.sixrdRelayPrefix = w.value(a);
+    else if (!vti && a === 'encap') {
+      const v = w.value(a);
+      if (!['fou', 'gue', 'none', 'mpls'].includes(v)) throw w.invalid(a, v, 'expected fou, gue or none');
+      encap.type = v;
+    } else if (!vti && a === 'encap-sport') {
+      const v = w.value(a);
+      encap.sport = v === 'auto' ? 'auto' : w.uint(a, v, 0xffff);
+    } else if (!vti && a === 'encap-dport') encap.dport = w.uintValue(a, 0xffff);
+    else if (!vti && (a === 'encap-csum' || a === 'noencap-csum')) encap.csum = a === 'encap-csum';
+    else if (!vti && (a === 'encap-csum6' || a === 'noencap-csum6')) encap.csum6 = a === 'encap-csum6';
+    else if (!vti && (a === 'encap-remcsum' || a === 'noencap-remcsum'))
+      encap.remcsum = a === 'encap-remcsum';
+    else if ((kind === 'erspan' || kind === 'ip6erspan') && a === 'erspan_ver')
+      erspan.version = w.uintValue(a, 2, 1);
+    else if ((kind === 'erspan' || kind === 'ip6erspan') && a === 'erspan')
+      erspan.index = w.uintValue(a, 0xfffff);
+    else if ((kind === 'erspan' || kind === 'ip6erspan') && a === 'erspan_dir') erspan.dir = w.value(a);
+    else if ((kind === 'erspan' || kind === 'ip6erspan') && a === 'erspan_hwid')
+      erspan.hwid = w.uintValue(a, 0x3f);
+    else throw w.unknown(a, `${kind} option`);
+  }
+  if (Object.keys(encap).length) {
+    encap.type ??= 'none';
+    o.encap = encap;
+  }
+  if (Object.keys(erspan).length || kind === 'erspan' || kind === 'ip6erspan') {
+    erspan.version ??= 1;
+    o.erspan = erspan;
+  }
+  if (dev !== undefined) o.link = await resolve(dev, 'dev');
+  if (gre) {
+    const { buildGreData } = await import('../../rtnl/link/kinds/gre.js');
+    return buildGreData(o) as Record<string, unknown>;
+  }
+  if (gre6) {
+    const { buildIp6greData } = await import('../../rtnl/link/kinds/gre.js');
+    return buildIp6greData(o) as Record<string, unknown>;
+  }
+  if (kind === 'ip6tnl') {
+    const { buildIp6tnlData } = await import('../../rtnl/link/kinds/ip6tnl.js');
+    return buildIp6tnlData(o as never) as Record<string, unknown>;
+  }
+  if (vti) {
+    const m = await import('../../rtnl/link/kinds/vti.js');
+    return (kind === 'vti' ? m.buildVtiData(o) : m.buildVti6Data(o)) as Record<string, unknown>;
+  }
+  const t = await import('../../rtnl/link/kinds/iptun.js');
+  return (kind === 'sit' ? t.buildSitData(o as never) : t.buildIpipData(o as never)) as Record<
+    string,
+    unknown
+  >;
+}
+
 /** Kind data of the kinds declared outside the default set, built with the library's builders. */
 async function libraryKindData(
   kind: string,
@@ -401,42 +556,16 @@ async function libraryKindData(
     }
     case 'gre':
     case 'gretap':
+    case 'erspan':
+    case 'ip6gre':
+    case 'ip6gretap':
+    case 'ip6erspan':
     case 'ipip':
-    case 'sit': {
-      const o: Record<string, unknown> = {};
-      const gre = kind === 'gre' || kind === 'gretap';
-      while (w.more) {
-        const a = w.take() as string;
-        if (a === 'remote' || a === 'local') {
-          const v = w.value(a);
-          if (v !== 'any') o[a] = v;
-        } else if (a === 'ttl' || a === 'hoplimit') o.ttl = ttl(w, a);
-        else if (a === 'tos' || a === 'dsfield' || a === 'tclass') o.tos = tos(w, a);
-        else if (a === 'pmtudisc') o.pmtudisc = true;
-        else if (a === 'nopmtudisc') o.pmtudisc = false;
-        else if (a === 'dev') devs.link = w.value(a);
-        else if (a === 'fwmark') o.fwmark = num(w, a);
-        else if (a === 'external') o.external = true;
-        else if (gre && a === 'ignore-df') o.ignoreDf = true;
-        else if (gre && (a === 'key' || a === 'ikey' || a === 'okey')) {
-          const v = w.value(a);
-          o[a] = parseUint(v) ?? v;
-        } else if (gre && ['seq', 'iseq', 'oseq', 'csum', 'icsum', 'ocsum'].includes(a)) o[a] = true;
-        else if (!gre && a === 'mode') o.mode = w.value(a);
-        else if (kind === 'sit' && a === 'isatap') o.isatap = true;
-        else throw w.unknown(a, `${kind} option`);
-      }
-      const m = await import(gre ? '../../rtnl/link/kinds/gre.js' : '../../rtnl/link/kinds/iptun.js');
-      if (devs.link !== undefined) o.link = await resolve(devs.link, 'dev');
-      devs.link = undefined;
-      if (gre)
-        return (m as typeof import('../../rtnl/link/kinds/gre.js')).buildGreData(o) as Record<
-          string,
-          unknown
-        >;
-      const t = m as typeof import('../../rtnl/link/kinds/iptun.js');
-      return (kind === 'sit' ? t.buildSitData(o) : t.buildIpipData(o as never)) as Record<string, unknown>;
-    }
+    case 'sit':
+    case 'ip6tnl':
+    case 'vti':
+    case 'vti6':
+      return tunnelData(kind, w, resolve);
     case 'geneve': {
       const { buildGeneveData } = await import('../../rtnl/link/kinds/geneve.js');
       const o: Record<string, unknown> = {};
