@@ -2,7 +2,7 @@
  * `nlwire [-force] -batch FILE|-`: commands read one a line, as `ip -batch` reads them (`#` starts a
  * comment, a line ending in `\` continues on the next, words split on blanks, `"..."` and `'...'`
  * quote), pipelined: change requests are queued and sent together (see Ctx), so a thousand `link add`
- * lines cost a few datagrams. A failure is reported with its line (`Command failed FILE:LINE`) and stops
+ * lines cost a few datagrams (NLWIRE_BATCH_STATS=1 prints how many). A failure is reported with its line (`Command failed FILE:LINE`) and stops
  * the batch; with -force the batch goes on and exits non-zero at the end.
  */
 import fs from 'node:fs';
@@ -150,6 +150,10 @@ export async function runBatch(ctx: Ctx, file: string): Promise<number> {
       throw e;
     }
     errors += reportFailures(ctx);
+    if (process.env.NLWIRE_BATCH_STATS === '1')
+      process.stderr.write(
+        `nlwire: batch: ${lines.length} commands, ${ctx.pipelined} requests in ${ctx.pipelines} pipelines\n`,
+      );
     return errors ? 1 : 0;
   } finally {
     await ctx.close();

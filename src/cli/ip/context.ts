@@ -112,6 +112,8 @@ export class Ctx {
   readonly failures: PipelineFailure[] = [];
   /** How many requests were sent in a pipeline (statistics). */
   pipelined = 0;
+  /** How many pipelines (Connection.batch calls) were sent. */
+  pipelines = 0;
   private conn?: Connection;
   private out: string[] = [];
   private outSize = 0;
@@ -248,6 +250,7 @@ export class Ctx {
       for (const q of items) for (const h of q.req.handles ?? []) h.close();
     }
     this.pipelined += items.length;
+    this.pipelines++;
     const first = results.findIndex((r) => r !== undefined);
     results.forEach((r, i) => {
       if (r) this.failures.push({ origin: items[i].origin, error: r, context: items[i].req.context });

@@ -512,7 +512,6 @@ async function libraryKindData(
   kind: string,
   w: Words,
   resolve: Resolve,
-  devs: { link?: string },
 ): Promise<Record<string, unknown> | undefined> {
   switch (kind) {
     case 'vlan': {
@@ -683,7 +682,7 @@ export async function kindArgs(
       return { options: { ipvlan: ipvlanArgs(w) } };
     default: {
       await loadKind(kind);
-      const data = await libraryKindData(kind, w, resolve, devs);
+      const data = await libraryKindData(kind, w, resolve);
       if (w.more) throw w.unknown(w.take() as string);
       return { options: data === undefined ? {} : { data } };
     }
