@@ -67,11 +67,13 @@ function kindText(kind: string, d: Obj | undefined): string {
   for (const [k, v] of Object.entries(d)) {
     if (v === undefined || k === 'group_fwd_mask_str') continue;
     const word = TEXT_KEYS[k] ?? k;
-    if (k === 'port_range' && v && typeof v === 'object') {
+    if (k === 'learning' && kind === 'vxlan') {
+      if (v === false) out.push('nolearning');
+    } else if (k === 'port_range' && v && typeof v === 'object') {
       const r = v as Record<string, number>;
       out.push(`srcport ${r.low} ${r.high}`);
     } else if (typeof v === 'boolean') {
-      if ((k === 'learning' && kind === 'vxlan') || k.startsWith('udp')) out.push(v ? word : `no${word}`);
+      if (k.startsWith('udp')) out.push(v ? word : `no${word}`);
       else if (
         [
           'hairpin',
@@ -181,15 +183,14 @@ export function linkText(l: Obj, o: TextOptions = {}): string {
   if (l.ifalias !== undefined) out.push(`    alias ${str(l.ifalias)}`);
   const s = l.stats64 as Record<string, Record<string, Val>> | undefined;
   if (s) {
+    // ip's columns: each value right-aligned under its heading.
+    const widths = [14, 8, 7, 8, 8, 8];
     const row = (x: Record<string, Val>, keys: string[]) =>
-      keys
-        .map((k) => str(x[k] ?? 0).padEnd(9))
-        .join(' ')
-        .trimEnd();
-    out.push('    RX:  bytes  packets  errors  dropped  missed   mcast');
-    out.push(`    ${row(s.rx, ['bytes', 'packets', 'errors', 'dropped', 'missed_errors', 'multicast'])}`);
-    out.push('    TX:  bytes  packets  errors  dropped carrier collsns');
-    out.push(`    ${row(s.tx, ['bytes', 'packets', 'errors', 'dropped', 'carrier_errors', 'collisions'])}`);
+      keys.map((k, i) => str(x[k] ?? 0).padStart(widths[i])).join('');
+    out.push('    RX:  bytes packets errors dropped  missed   mcast');
+    out.push(row(s.rx, ['bytes', 'packets', 'errors', 'dropped', 'missed_errors', 'multicast']));
+    out.push('    TX:  bytes packets errors dropped carrier collsns');
+    out.push(row(s.tx, ['bytes', 'packets', 'errors', 'dropped', 'carrier_errors', 'collisions']));
   }
   for (const n of (l.altnames as string[] | undefined) ?? []) out.push(`    altname ${n}`);
   const addrs = l.addr_info as Obj[] | undefined;
