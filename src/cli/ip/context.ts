@@ -119,6 +119,7 @@ export class Ctx {
   private outSize = 0;
   private batching = false;
   private queue: Queued[] = [];
+  private queuedHandles = 0;
   private readonly touched = new Set<string>();
   private readonly names = new Map<string, number>();
   private bulk = false;
@@ -188,7 +189,9 @@ export class Ctx {
     }
     if (this.batching) {
       this.queue.push({ req, origin: this.origin ?? { file: '-', line: 0 } });
-      if (this.queue.length >= 4096) await this.flushPipeline();
+      this.queuedHandles += req.handles?.length ?? 0;
+      // Namespace descriptors stay open until their request is sent: keep well below the fd limit.
+      if (this.queue.length >= 4096 || this.queuedHandles >= 256) await this.flushPipeline();
       return;
     }
     const conn = await this.open();
@@ -231,6 +234,7 @@ export class Ctx {
     if (this.queue.length === 0) return;
     const items = this.queue;
     this.queue = [];
+    this.queuedHandles = 0;
     const touched = this.touched.size;
     this.touched.clear();
     if (touched >= BULK_REFRESH) this.bulk = true;
