@@ -233,7 +233,7 @@ describe.skipIf(kernelSkipReason('ip'))('Links against the kernel and ip', () =>
           'ENODEV',
           /^link set nope: dev nope: RTM_GETLINK: ENODEV/,
         ],
-        [() => links.change('d0', { mtu: 20 }), 'EINVAL', /^link set d0: RTM_NEWLINK: EINVAL/],
+        [() => links.change('d0', { address: '00:11' }), 'EINVAL', /^link set d0: RTM_NEWLINK: EINVAL/],
         [() => links.delete('nope'), 'ENODEV', /^link del nope: RTM_DELLINK: ENODEV/],
         [
           () => links.create({ name: 'x0', kind: 'nlw-nosuchkind' }),
@@ -242,6 +242,10 @@ describe.skipIf(kernelSkipReason('ip'))('Links against the kernel and ip', () =>
         ],
         [() => links.deleteGroup(77), 'ENODEV', /^link del group 77: /],
       ];
+      // An MTU outside the device's own range (IFLA_MIN_MTU..IFLA_MAX_MTU) is refused before sending.
+      await expect(links.change('d0', { mtu: 20 })).rejects.toThrow(
+        /invalid mtu 20: d0 takes an MTU from 68 to/,
+      );
       for (const [f, code, msg] of cases) {
         const e = await f().catch((x: unknown) => x);
         expect(e).toBeInstanceOf(NetlinkError);

@@ -104,9 +104,13 @@ export class Links {
 
   /** One link, by index, name or alternative name. Rejects with NetlinkError ENODEV when there is none. */
   async get(ref: LinkRef): Promise<Link> {
+    return this.fetch(ref, `link get ${describeLinkRef(ref)}`);
+  }
+
+  private async fetch(ref: LinkRef, context: string): Promise<Link> {
     const r = checkLinkRef(ref, 'link');
     const [m] = await this.conn.request(RTM_GETLINK, ...this.lookup(r, RTEXT_FILTER.RTEXT_FILTER_VF), {
-      context: `link get ${describeLinkRef(ref)}`,
+      context,
     });
     const [link] = this.links(m ? [m] : []);
     if (!link) throw new ValidationError('link', ref, 'the kernel answered without the link');
@@ -175,7 +179,7 @@ export class Links {
     // Check every option (with stand-in kinds) before asking the kernel anything.
     this.check(RTM_NEWLINK, stripData(planChange(opts, { kind: '?', slaveKind: '?' })));
     const context = `link set ${typeof r === 'number' ? `index ${r}` : r}`;
-    const cur = await this.get(r);
+    const cur = await this.fetch(r, typeof r === 'number' ? context : `${context}: dev ${r}`);
     if (opts.mtu !== undefined) {
       const { minMtu, maxMtu } = cur.attrs;
       if (
