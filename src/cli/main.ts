@@ -40,20 +40,27 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   fdb: cmd('bridge fdb: FDB', () => import('./ip/main.js').then((m) => m.entry('fdb'))),
   netns: cmd('ip netns: namespaces', () => import('./ip/main.js').then((m) => m.entry('netns'))),
   monitor: cmd('ip monitor: events', () => import('./ip/main.js').then((m) => m.entry('monitor'))),
-  '-n': cmd('NETNS ...: in a netns', () => import('./ip/main.js').then((m) => m.entry('-n'))),
-  '-j': cmd('...: JSON like ip -j', () => import('./ip/main.js').then((m) => m.entry('-j'))),
-  '-p': cmd('...: pretty JSON', () => import('./ip/main.js').then((m) => m.entry('-p'))),
-  '-d': cmd('...: details', () => import('./ip/main.js').then((m) => m.entry('-d'))),
-  '-s': cmd('...: statistics', () => import('./ip/main.js').then((m) => m.entry('-s'))),
-  '-o': cmd('...: one line each', () => import('./ip/main.js').then((m) => m.entry('-o'))),
-  '-4': cmd('...: IPv4 only', () => import('./ip/main.js').then((m) => m.entry('-4'))),
-  '-6': cmd('...: IPv6 only', () => import('./ip/main.js').then((m) => m.entry('-6'))),
-  '-f': cmd('FAMILY ...: one family', () => import('./ip/main.js').then((m) => m.entry('-f'))),
-  '-batch': cmd('FILE|-: ip -batch', () => import('./ip/main.js').then((m) => m.entry('-batch'))),
-  '-b': cmd('FILE|-: ip -batch', () => import('./ip/main.js').then((m) => m.entry('-b'))),
-  '-force': cmd('-batch FILE: go on', () => import('./ip/main.js').then((m) => m.entry('-force'))),
-  '--dry-run': cmd('...: print, not send', () => import('./ip/main.js').then((m) => m.entry('--dry-run'))),
 };
+
+/** iproute2's global options: a command line starting with one goes to the ip-style commands. */
+const IP_OPTIONS: Readonly<Record<string, string>> = {
+  '-n': 'NETNS: run in a network namespace',
+  '-j': 'JSON like ip -j',
+  '-p': 'pretty JSON',
+  '-d': 'details',
+  '-s': 'statistics',
+  '-o': 'one line each',
+  '-4': 'IPv4 only',
+  '-6': 'IPv6 only',
+  '-f': 'FAMILY: one family',
+  '-batch': 'FILE|-: commands from a file, pipelined (also -b)',
+  '-b': 'FILE|-: same as -batch',
+  '-force': 'with -batch: go on after a failing line',
+  '--dry-run': 'print the request bytes instead of sending',
+};
+
+const ipOption = (name: string): Command =>
+  cmd(IP_OPTIONS[name], () => import('./ip/main.js').then((m) => m.entry(name)));
 
 /** Errors that mean a bug in nlwire rather than a problem with what it was given. */
 const BUG_ERRORS = new Set([
@@ -75,6 +82,9 @@ function usage(): string {
     '',
     'Commands:',
     ...names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n].summary}`),
+    '',
+    'Options before an ip-style command (nlwire [OPTIONS] link|addr|route|... like ip):',
+    ...Object.entries(IP_OPTIONS).map(([n, d]) => `  ${n.padEnd(width)}  ${d}`),
     '',
     "Run 'nlwire <command> --help' for a command's options.",
     '',
@@ -123,7 +133,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage());
     return 0;
   }
-  const command = COMMANDS[helpFor ?? name];
+  const key = helpFor ?? name;
+  const command = Object.hasOwn(COMMANDS, key)
+    ? COMMANDS[key]
+    : Object.hasOwn(IP_OPTIONS, key)
+      ? ipOption(key)
+      : undefined;
   if (!command) {
     process.stderr.write(
       `nlwire: unknown command '${helpFor ?? name}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`,
