@@ -84,13 +84,15 @@ export function formatIP(b: Uint8Array, off: number, len: number): string {
 
 /** Formats bytes as colon-separated hex (02:00:00:00:00:01). */
 export function formatMac(b: Uint8Array, off: number, len: number): string {
+  if (len === 6)
+    return `${HEX[b[off]]}:${HEX[b[off + 1]]}:${HEX[b[off + 2]]}:${HEX[b[off + 3]]}:${HEX[b[off + 4]]}:${HEX[b[off + 5]]}`;
   let s = '';
-  for (let i = 0; i < len; i++) {
-    const x = b[off + i];
-    s += (i ? ':' : '') + (x < 16 ? '0' : '') + x.toString(16);
-  }
+  for (let i = 0; i < len; i++) s += (i ? ':' : '') + HEX[b[off + i]];
   return s;
 }
+
+/** Two hex digits per byte value. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Parses colon- or dash-separated hex bytes (a MAC or any link-layer address, up to 32 bytes). */
 export function parseMac(s: string, field = 'lladdr'): Uint8Array {

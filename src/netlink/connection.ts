@@ -93,6 +93,16 @@ interface Pending {
   reject(e: Error): void;
 }
 
+interface BatchRange {
+  first: number;
+  last: number;
+  base: number;
+  offsets: number[];
+  bytes: Buffer | undefined;
+  items: readonly BatchItem[];
+  results: BatchResult[];
+}
+
 interface Outgoing {
   bytes: Buffer;
   pendings: Pending[];
@@ -118,6 +128,7 @@ export class Connection {
   readonly stats: ConnectionStats = { droppedWrongPort: 0, droppedUnknownSeq: 0, notifications: 0 };
   private seq = (Math.random() * 0x7fffffff) >>> 0;
   private readonly pending = new Map<number, Pending>();
+  private readonly ranges = new Set<BatchRange>();
   private readonly outbox: Outgoing[] = [];
   private readonly dumpQueue: Outgoing[] = [];
   private dumpActive = false;
@@ -274,75 +285,78 @@ export class Connection {
    * Resolves with one result per item, in order.
    */
   async batch(items: readonly BatchItem[], opts: { acks?: boolean } = {}): Promise<BatchResult[]> {
+    if (opts.acks) return this.batchAcked(items);
     const results: BatchResult[] = new Array(items.length).fill(undefined);
     const waits: Promise<unknown>[] = [];
-    let w = new Writer(Math.min(this.maxDatagram, 64 * 1024));
-    let group: Pending[] = [];
-    const ackFlag = opts.acks ? NLM_F.NLM_F_ACK : 0;
+    const chunk = Math.min(this.maxDatagram, 64 * 1024);
+    let w = new Writer(chunk);
+    let range: BatchRange = { first: 0, last: -1, base: 0, offsets: [], bytes: undefined, items, results };
     const flush = () => {
       const seq = this.nextSeq();
       const at = startMessage(w, NLMSG.NLMSG_NOOP, NLM_F.NLM_F_REQUEST | NLM_F.NLM_F_ACK, seq);
       endMessage(w, at);
       const bytes = Buffer.from(w.bytes());
-      const barrierSpec = { name: 'NLMSG_NOOP' } as MessageSpec;
+      range.bytes = bytes;
+      range.offsets.push(at);
+      const r = range;
+      if (r.last >= r.first) this.ranges.add(r);
       waits.push(
         new Promise((resolve, reject) => {
           const b = this.newPending(
             seq,
-            barrierSpec,
+            { name: 'NLMSG_NOOP' } as MessageSpec,
             bytes.subarray(at),
             false,
             'batch barrier',
             resolve,
             reject,
           );
-          const members = group;
-          const settle = () => {
-            for (const m of members) this.pending.delete(m.seq);
-          };
-          b.resolve = (r) => {
-            settle();
-            resolve(r);
+          b.resolve = (x) => {
+            this.ranges.delete(r);
+            resolve(x);
           };
           b.reject = (e) => {
-            settle();
+            this.ranges.delete(r);
             reject(e);
           };
-          this.enqueue({ bytes, pendings: [...group, b] }, false);
+          this.enqueue({ bytes, pendings: [b] }, false);
         }),
       );
-      w = new Writer(Math.min(this.maxDatagram, 64 * 1024));
-      group = [];
+      w = new Writer(chunk);
     };
-    items.forEach((it, i) => {
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
       const seq = this.nextSeq();
-      const start = w.length;
-      encodeMessage(
-        w,
-        it.spec,
-        NLM_F.NLM_F_REQUEST | ackFlag | (it.flags ?? 0),
-        seq,
-        it.header as never,
-        it.attrs,
-      );
-      const p = this.newPending(
-        seq,
-        it.spec as unknown as MessageSpec,
-        Buffer.from(w.buf.subarray(start, w.length)),
-        false,
-        it.context,
-        () => undefined,
-        (e) => {
-          results[i] = e instanceof NetlinkError ? e : results[i];
-          if (!(e instanceof NetlinkError)) throw e;
-        },
-      );
-      p.silent = !opts.acks;
-      group.push(p);
-      if (w.length >= this.maxDatagram - 1024) flush();
-    });
-    if (group.length || waits.length === 0) flush();
+      if (range.last < range.first)
+        range = { first: seq, last: seq - 1, base: i, offsets: [], bytes: undefined, items, results };
+      range.offsets.push(w.length);
+      range.last = seq;
+      encodeMessage(w, it.spec, NLM_F.NLM_F_REQUEST | (it.flags ?? 0), seq, it.header as never, it.attrs);
+      if (w.length >= chunk - 1024) {
+        flush();
+        range = { first: 0, last: -1, base: 0, offsets: [], bytes: undefined, items, results };
+        // Let the send start: the kernel works on this datagram while the next is encoded.
+        await undefined;
+      }
+    }
+    if (range.last >= range.first || waits.length === 0) flush();
     await Promise.all(waits);
+    return results;
+  }
+
+  private async batchAcked(items: readonly BatchItem[]): Promise<BatchResult[]> {
+    const results: BatchResult[] = new Array(items.length).fill(undefined);
+    await Promise.all(
+      items.map((it, i) =>
+        this.request(it.spec, it.header as never, it.attrs, { flags: it.flags, context: it.context }).then(
+          () => undefined,
+          (e) => {
+            if (!(e instanceof NetlinkError)) throw e;
+            results[i] = e;
+          },
+        ),
+      ),
+    );
     return results;
   }
 
@@ -505,6 +519,7 @@ export class Connection {
       return;
     }
     if (!pend) {
+      if (nl.type === NLMSG.NLMSG_ERROR && this.ranges.size && this.batchError(buf, off, nl)) return;
       this.stats.droppedUnknownSeq++;
       return;
     }
@@ -534,6 +549,22 @@ export class Connection {
       pend.failure ??= e;
       if (!pend.dump) this.fail(pend, e);
     }
+  }
+
+  /** A failure of a batch item (no Pending of its own): recorded in the batch's results. */
+  private batchError(buf: Buffer, off: number, nl: NlMsgHeader): boolean {
+    for (const r of this.ranges) {
+      const k = (nl.seq - r.first) >>> 0;
+      if (k > (r.last - r.first) >>> 0) continue;
+      const e = decodeError(buf, off, nl);
+      if (e.error === 0) return true;
+      const it = r.items[r.base + k];
+      const bytes = (r.bytes as Buffer).subarray(r.offsets[k], r.offsets[k + 1]);
+      const p = { seq: nl.seq, spec: it.spec, request: bytes, context: it.context } as Pending;
+      r.results[r.base + k] = this.netlinkError(p, -e.error, e.extAck);
+      return true;
+    }
+    return false;
   }
 
   private finish(p: Pending): void {

@@ -4,7 +4,7 @@
  * for the debugger, all from that one declaration.
  */
 import { align, NLA_HDRLEN, NLA_TYPE_MASK } from './align.js';
-import type { Codec, DecodeContext, Json } from './codec.js';
+import { type Codec, type DecodeContext, type Json, s32, u32, u64 } from './codec.js';
 import { DecodeError, ValidationError } from './errors.js';
 import type { StructCodec } from './struct.js';
 import type { Writer } from './writer.js';
@@ -95,45 +95,11 @@ export class AttrSet<V extends object = Record<string, unknown>> implements Code
     return this.byKey.get(key);
   }
 
+  private compiled?: (buf: Buffer, off: number, len: number, ctx: DecodeContext) => V;
+
   decode(buf: Buffer, off: number, len: number, ctx: DecodeContext): V {
-    const out: Record<string, unknown> = {};
-    const end = off + len;
-    if (end > buf.length) throw new DecodeError(`${this.typeName}: attributes run past the buffer`, off);
-    let deferred: number[] | undefined;
-    let p = off;
-    while (p + NLA_HDRLEN <= end) {
-      const alen = buf.readUInt16LE(p);
-      const raw = buf.readUInt16LE(p + 2);
-      if (alen < NLA_HDRLEN || p + alen > end)
-        throw new DecodeError(`${this.typeName}: bad nla_len ${alen}`, p);
-      const d = this.byType[raw & NLA_TYPE_MASK];
-      if (d === undefined) {
-        const list = (out.unknownAttrs ??= []) as RawAttr[];
-        list.push({
-          type: raw & NLA_TYPE_MASK,
-          flags: raw & ~NLA_TYPE_MASK,
-          data: new Uint8Array(buf.subarray(p + NLA_HDRLEN, p + alen)),
-        });
-      } else if (d.codec.kind === 'selector') {
-        (deferred ??= []).push(p);
-      } else {
-        const v = d.codec.decode(buf, p + NLA_HDRLEN, alen - NLA_HDRLEN, ctx);
-        if (d.multi) ((out[d.key] ??= []) as unknown[]).push(v);
-        else out[d.key] = v;
-      }
-      p += align(alen);
-    }
-    if (deferred) {
-      for (const q of deferred) {
-        const alen = buf.readUInt16LE(q);
-        const d = this.byType[buf.readUInt16LE(q + 2) & NLA_TYPE_MASK] as AttrDef;
-        const c = (d.codec as SelectorCodec).pick(out, ctx);
-        const v = c.decode(buf, q + NLA_HDRLEN, alen - NLA_HDRLEN, ctx);
-        if (d.multi) ((out[d.key] ??= []) as unknown[]).push(v);
-        else out[d.key] = v;
-      }
-    }
-    return out as V;
+    this.compiled ??= compileSetDecoder<V>(this.typeName, this.defs);
+    return this.compiled(buf, off, len, ctx);
   }
 
   encode(w: Writer, v: V, name: string, ctx: DecodeContext = {}): void {
@@ -398,8 +364,16 @@ export function packedArray<T>(
     indexed: false,
     decode(buf, off, len, ctx) {
       if (len % size) throw new DecodeError(`${element.typeName}[] of ${len} bytes`, off);
-      const out: T[] = new Array(len / size);
-      for (let i = 0; i < out.length; i++) out[i] = element.decode(buf, off + i * size, size, ctx);
+      const n = len / size;
+      const out: T[] = [];
+      // The common element codecs, read directly: no call and length check per element.
+      if ((element as Codec<unknown>) === u32)
+        for (let i = 0; i < n; i++) out.push(buf.readUInt32LE(off + 4 * i) as T);
+      else if ((element as Codec<unknown>) === s32)
+        for (let i = 0; i < n; i++) out.push(buf.readInt32LE(off + 4 * i) as T);
+      else if ((element as Codec<unknown>) === u64)
+        for (let i = 0; i < n; i++) out.push(buf.readBigUInt64LE(off + 8 * i) as T);
+      else for (let i = 0; i < n; i++) out.push(element.decode(buf, off + i * size, size, ctx));
       return out;
     },
     encode(w, v, name, ctx) {
@@ -447,4 +421,64 @@ export function indexedArray<T>(element: Codec<T>, first = 0): ArrayCodec<T> {
       return j.map((x) => element.fromJSON(x, name));
     },
   };
+}
+
+/**
+ * Generates a set's decoder: a switch over the attribute types with a store of a constant key for
+ * each, so the decoded objects keep fast (non-dictionary) properties.
+ */
+function compileSetDecoder<V>(
+  typeName: string,
+  defs: readonly AttrDef[],
+): (buf: Buffer, off: number, len: number, ctx: DecodeContext) => V {
+  const codecs = defs.map((d) => d.codec);
+  const store = (k: string, v: string, multi: boolean) =>
+    multi
+      ? `{ const l = out[${k}]; if (l === undefined) out[${k}] = [${v}]; else l.push(${v}); }`
+      : `out[${k}] = ${v};`;
+  const cases = defs
+    .map((d, i) => {
+      if (d.codec.kind === 'selector') return `case ${d.type}: (deferred ??= []).push(p, ${i}); break;`;
+      return `case ${d.type}: ${store(JSON.stringify(d.key), `c[${i}].decode(buf, p + 4, alen - 4, ctx)`, d.multi)} break;`;
+    })
+    .join('\n');
+  const deferredCases = defs
+    .map((d, i) =>
+      d.codec.kind !== 'selector'
+        ? ''
+        : `case ${i}: ${store(JSON.stringify(d.key), `c[${i}].pick(out, ctx).decode(buf, q + 4, alen - 4, ctx)`, d.multi)} break;`,
+    )
+    .join('\n');
+  const src = `
+    return function decode(buf, off, len, ctx) {
+      const out = {};
+      const end = off + len;
+      if (end > buf.length) throw new DecodeError(name + ': attributes run past the buffer', off);
+      let deferred;
+      let p = off;
+      while (p + 4 <= end) {
+        const alen = buf[p] | (buf[p + 1] << 8);
+        const raw = buf[p + 2] | (buf[p + 3] << 8);
+        if (alen < 4 || p + alen > end) throw new DecodeError(name + ': bad nla_len ' + alen, p);
+        switch (raw & 0x3fff) {
+          ${cases}
+          default: {
+            const list = out.unknownAttrs ?? (out.unknownAttrs = []);
+            list.push({ type: raw & 0x3fff, flags: raw & ~0x3fff, data: new Uint8Array(buf.subarray(p + 4, p + alen)) });
+          }
+        }
+        p += (alen + 3) & ~3;
+      }
+      if (deferred !== undefined) {
+        for (let j = 0; j < deferred.length; j += 2) {
+          const q = deferred[j];
+          const alen = buf[q] | (buf[q + 1] << 8);
+          switch (deferred[j + 1]) {
+            ${deferredCases}
+          }
+        }
+      }
+      return out;
+    };`;
+  return new Function('c', 'DecodeError', 'name', src)(codecs, DecodeError, typeName);
 }

@@ -208,6 +208,7 @@ export function struct<const F extends readonly FieldSpec[]>(
       return typeof j === 'string' ? new Uint8Array(Buffer.from(j, 'hex')) : undefined;
     return typeof j === 'number' ? j : Number(j);
   };
+  const full = compileStructDecoder(fields);
   const codec: StructCodec<StructValue<F>> = {
     kind: 'struct',
     typeName: cName,
@@ -215,6 +216,7 @@ export function struct<const F extends readonly FieldSpec[]>(
     fields,
     decode(buf, off, len) {
       if (len < 0 || off + len > buf.length) throw new DecodeError(`${cName} out of bounds`, off);
+      if (len >= size) return full(buf, off) as StructValue<F>;
       const out: Record<string, unknown> = {};
       for (const f of fields) {
         if (f.offset + f.size > len) break;
@@ -269,4 +271,43 @@ export function struct<const F extends readonly FieldSpec[]>(
     },
   };
   return codec;
+}
+
+/** The expression reading field `f` of the struct at `o` in `b` (the same reads as `read`). */
+function readExpr(f: Field): string {
+  const at = `o + ${f.offset}`;
+  switch (f.type) {
+    case 'u8':
+      return `b[${at}]`;
+    case 's8':
+      return `b.readInt8(${at})`;
+    case 'u16':
+      return `b.readUInt16LE(${at})`;
+    case 's16':
+      return `b.readInt16LE(${at})`;
+    case 'be16':
+      return `b.readUInt16BE(${at})`;
+    case 'u32':
+      return `b.readUInt32LE(${at})`;
+    case 's32':
+      return `b.readInt32LE(${at})`;
+    case 'be32':
+      return `b.readUInt32BE(${at})`;
+    case 'u64':
+      return `b.readBigUInt64LE(${at})`;
+    default:
+      return `new Uint8Array(b.subarray(${at}, ${at} + ${f.size}))`;
+  }
+}
+
+/**
+ * A decoder for a struct present in full: one object literal, so every decoded struct has the same
+ * shape (fast properties) instead of being built key by key into a dictionary-mode object.
+ */
+function compileStructDecoder(fields: readonly Field[]): (b: Buffer, o: number) => Record<string, unknown> {
+  const props = fields.filter((f) => f.key !== null).map((f) => `${JSON.stringify(f.key)}: ${readExpr(f)}`);
+  return new Function('b', 'o', `return { ${props.join(', ')} };`) as (
+    b: Buffer,
+    o: number,
+  ) => Record<string, unknown>;
 }

@@ -49,11 +49,13 @@ export function addrFlagBits(flags: readonly SettableAddrFlag[], field = 'flags'
   return v;
 }
 
+const ADDR_FLAG_LIST = Object.entries(ADDR_FLAGS) as [keyof typeof ADDR_FLAGS, number][];
+
 /** Names the bits of `v` (unknown bits as 0x... hex). */
 export function addrFlagNames(v: number, family: number): (AddrFlag | `0x${string}`)[] {
   const out: (AddrFlag | `0x${string}`)[] = [];
   let rest = v >>> 0;
-  for (const [name, bit] of Object.entries(ADDR_FLAGS) as [keyof typeof ADDR_FLAGS, number][]) {
+  for (const [name, bit] of ADDR_FLAG_LIST) {
     if (!(rest & bit)) continue;
     out.push(bit === IFA_F.IFA_F_SECONDARY && family === AF.AF_INET6 ? 'temporary' : name);
     rest &= ~bit;

@@ -111,16 +111,20 @@ export type RouteFlag = string;
 const NH_FLAGS = suffixNames(RTNH_F, 'RTNH_F_');
 const RTM_FLAGS = suffixNames(RTM_F, 'RTM_F_');
 
+const NH_FLAG_LIST = Object.entries(NH_FLAGS);
+const RTM_FLAG_LIST = Object.entries(RTM_FLAGS);
+
 function flagNames(v: number, withRtm: boolean): RouteFlag[] {
   const out: RouteFlag[] = [];
+  if (v === 0) return out;
   let rest = v >>> 0;
-  for (const [n, b] of Object.entries(NH_FLAGS))
+  for (const [n, b] of NH_FLAG_LIST)
     if (rest & b) {
       out.push(n);
       rest &= ~b;
     }
   if (withRtm)
-    for (const [n, b] of Object.entries(RTM_FLAGS))
+    for (const [n, b] of RTM_FLAG_LIST)
       if (rest & b) {
         // ip's names: RTM_F_OFFLOAD is rt_offload beside RTNH_F_OFFLOAD's offload.
         out.push(n in NH_FLAGS || n === 'offload_failed' ? `rt_${n}` : n);

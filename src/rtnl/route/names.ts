@@ -75,9 +75,17 @@ function toNumber(
   return v;
 }
 
+// number -> first name, per table, built once (toName runs for every route and address decoded).
+const reverseTables = new WeakMap<object, Map<number, string>>();
+
 function toName<N extends string>(n: number, names: Readonly<Record<N, number>>): N | number {
-  for (const [k, v] of Object.entries(names) as [N, number][]) if (v === n) return k;
-  return n;
+  let m = reverseTables.get(names);
+  if (!m) {
+    m = new Map();
+    for (const [k, v] of Object.entries(names) as [N, number][]) if (!m.has(v)) m.set(v, k);
+    reverseTables.set(names, m);
+  }
+  return (m.get(n) as N | undefined) ?? n;
 }
 
 /** A scope's number; throws ValidationError naming `field`. */
