@@ -14,6 +14,7 @@ import type { Link } from '../../rtnl/link/link.js';
 import type { Neighbour } from '../../rtnl/neigh/api.js';
 import type { FdbEntry } from '../../rtnl/neigh/fdb.js';
 import type { Route } from '../../rtnl/route/api.js';
+import { metricsAttrs } from '../../rtnl/route/attrs.js';
 import type { Rule } from '../../rtnl/rule/api.js';
 import { hex0x, linkinfoJson } from './json-kinds.js';
 import type { JsonOut } from './jsonw.js';
@@ -338,26 +339,8 @@ const MX_NAMES = [
   'congctl',
   'fastopen_no_cookie',
 ];
-const MX_KEYS = [
-  '',
-  'lock',
-  'mtu',
-  'window',
-  'rtt',
-  'rttvar',
-  'ssthresh',
-  'cwnd',
-  'advmss',
-  'reordering',
-  'hoplimit',
-  'initcwnd',
-  'features',
-  'rtoMin',
-  'initrwnd',
-  'quickack',
-  'ccAlgo',
-  'fastopenNoCookie',
-];
+// The library's key of each RTAX_* metric, from its declaration (metricsAttrs).
+const MX_KEYS = MX_NAMES.map((_, i) => metricsAttrs.def(i)?.key ?? '');
 
 /** The metrics object of a route (print_rta_metrics). */
 function metricsJson(m: Record<string, unknown>): Obj {
