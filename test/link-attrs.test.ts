@@ -3,18 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { AF } from '../src/constants/socket.js';
 import { formatIPv4, formatIPv6, formatMac } from '../src/netlink/address.js';
 import type { Codec } from '../src/netlink/codec.js';
+import { flagU8 } from '../src/netlink/codec.js';
 import { DecodeError } from '../src/netlink/errors.js';
 import { decodeBody, encodeMessage, splitMessages } from '../src/netlink/message.js';
 import { type ArrayCodec, AttrSet, type HeaderedCodec, type SelectorCodec } from '../src/netlink/schema.js';
 import type { StructCodec } from '../src/netlink/struct.js';
 import { Writer } from '../src/netlink/writer.js';
 import { type LinkAttrs, linkAttrs } from '../src/rtnl/link/attrs.js';
-import { flagU8 } from '../src/rtnl/link/flag-u8.js';
 import '../src/rtnl/link/kinds/index.js';
+import { uint } from '../src/netlink/codec.js';
 import { linkinfoAttrs } from '../src/rtnl/link/linkinfo.js';
 import { RTM_NEWLINK } from '../src/rtnl/link/messages.js';
 import { linkKinds } from '../src/rtnl/link/registry.js';
-import { uint } from '../src/rtnl/link/uint.js';
 
 // Arbitraries derived from the declarations themselves, so that every attribute of every set (IFLA,
 // every kind's data and slave data, AF_SPEC and PROTINFO by family) is generated.

@@ -337,3 +337,52 @@ export function bitList(v: number, names: ReadonlyArray<readonly [string, number
   if (rest) out.push(`0x${rest.toString(16)}`);
   return out;
 }
+
+/**
+ * A boolean the kernel takes as a flag but dumps as a u8 0/1 (IFLA_VXLAN_TTL_INHERIT).
+ * Decodes an empty payload or a non-zero u8 as true and a zero u8 as false. Encodes true as a flag
+ * (what requests must carry) and false as a u8 0 (what the kernel dumps; leave the attribute out of a
+ * request instead: the kernel refuses a payload on a flag).
+ */
+export const flagU8: Codec<boolean> = {
+  kind: 'scalar',
+  typeName: 'flag/u8',
+  decode(buf, off, len) {
+    if (len === 0) return true;
+    if (len === 1) return buf[off] !== 0;
+    throw new DecodeError(`flag/u8 payload is ${len} bytes, expected 0 or 1`, off);
+  },
+  encode(w, v, name) {
+    if (typeof v !== 'boolean') throw new ValidationError(name, v, 'expected a boolean');
+    if (v) return;
+    w.ensure(1);
+    w.buf[w.length++] = 0;
+  },
+  toJSON: (v) => v,
+  fromJSON: (j, name) => {
+    if (typeof j !== 'boolean') throw new ValidationError(name, j, 'expected a boolean');
+    return j;
+  },
+};
+
+/** NLA_UINT: an unsigned integer the kernel writes in 4 bytes when it fits, else 8 (nla_put_uint); a bigint. */
+export const uint: Codec<bigint> = {
+  kind: 'scalar',
+  typeName: 'uint',
+  decode(buf, off, len) {
+    if (len === 4) return BigInt(buf.readUInt32LE(off));
+    if (len === 8) return buf.readBigUInt64LE(off);
+    throw new DecodeError(`uint payload is ${len} bytes, expected 4 or 8`, off);
+  },
+  encode(w, v, name) {
+    if (typeof v !== 'bigint' || v < 0n || v >= 1n << 64n)
+      throw new ValidationError(name, v, 'expected a bigint from 0 to 2^64-1');
+    if (v <= 0xffffffffn) {
+      w.ensure(4);
+      w.buf.writeUInt32LE(Number(v), w.length);
+      w.length += 4;
+    } else u64.encode(w, v, name);
+  },
+  toJSON: (v) => u64.toJSON(v),
+  fromJSON: (j, name) => u64.fromJSON(j, name),
+};

@@ -15,7 +15,7 @@ import {
 import { RTEXT_FILTER } from '../../constants/rtnetlink.js';
 import { AF } from '../../constants/socket.js';
 import { lladdr } from '../../netlink/address.js';
-import { binary, bits, named, s32, string, u8, u16, u32, type ValueOf } from '../../netlink/codec.js';
+import { binary, bits, named, s32, string, u8, u16, u32, uint, type ValueOf } from '../../netlink/codec.js';
 import { attrSet } from '../../netlink/schema.js';
 import { bridgeAfSpecAttrs } from './af-bridge.js';
 import { afSpecAttrs, inet6Attrs } from './af-spec.js';
@@ -23,7 +23,6 @@ import { brportAttrs } from './brport.js';
 import { byFamily } from './by-family.js';
 import { linkinfoAttrs } from './linkinfo.js';
 import { rtnlLinkIfmap, rtnlLinkStats, rtnlLinkStats64 } from './structs.js';
-import { uint } from './uint.js';
 import { portAttrs, vfInfoListAttrs, vfPortsAttrs } from './vf.js';
 
 /** IFLA_PROP_LIST's nest: alternative names (RTM_NEWLINKPROP / RTM_DELLINKPROP, and in dumps). */

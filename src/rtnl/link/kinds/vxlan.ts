@@ -4,9 +4,8 @@
  */
 import { IFLA_VXLAN, IFLA_VXLAN_DF } from '../../../constants/if_link.js';
 import { ipv4, ipv6 } from '../../../netlink/address.js';
-import { be16, be32, binary, flag, named, u8, u32, type ValueOf } from '../../../netlink/codec.js';
+import { be16, be32, binary, flag, flagU8, named, u8, u32, type ValueOf } from '../../../netlink/codec.js';
 import { attrSet } from '../../../netlink/schema.js';
-import { flagU8 } from '../flag-u8.js';
 import { registerKind } from '../registry.js';
 import { iflaVxlanPortRange } from '../structs.js';
 
