@@ -10,6 +10,7 @@ import { ERRNO_NAMES } from '../constants/errno.js';
 import { NLM_F, NLMSG } from '../constants/netlink.js';
 import { align } from './align.js';
 import { attrPathAt, describeMessage } from './describe.js';
+import { type EntryReader, ReusableEntryView } from './entry.js';
 import { ClosedError, DecodeError, NlwireError } from './errors.js';
 import { endMessage, type NlMsgHeader, readHeader, startMessage } from './header.js';
 import {
@@ -85,11 +86,12 @@ interface Pending {
   dump: boolean;
   silent: boolean;
   context?: string;
-  replies: Message[];
+  replies: unknown[];
   interrupted: boolean;
   failure?: Error;
   onEntry?: (m: Message) => void;
-  resolve(m: Message[]): void;
+  read?: EntryReader<unknown>;
+  resolve(m: unknown[]): void;
   reject(e: Error): void;
 }
 
@@ -140,6 +142,7 @@ export class Connection {
   private readonly sliceMs: number;
   private readonly inline: boolean;
   private readonly writer = new Writer(64 * 1024);
+  private readonly view = new ReusableEntryView();
 
   private constructor(socket: NetlinkSocket, protocol: Protocol, opts: ConnectionOptions) {
     this.socket = socket;
@@ -192,7 +195,7 @@ export class Connection {
         bytes,
         false,
         opts.context,
-        resolve,
+        resolve as (m: unknown[]) => void,
         reject,
       );
       this.enqueue({ bytes, pendings: [p] }, false);
@@ -208,7 +211,29 @@ export class Connection {
   ): Promise<Message[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.dumpOnce(spec, header, attrs, opts);
+        return (await this.dumpOnce(spec, header, attrs, opts)) as Message[];
+      } catch (e) {
+        if (e instanceof DumpInterruptedError && attempt < (opts.retries ?? 0)) continue;
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Dumps and converts every entry with `read` as its datagram arrives, straight from the receive
+   * buffer, so only what `read` returns is kept (entries it returns undefined for are left out).
+   * This is how the object APIs list: no intermediate {@link Message} outlives its datagram.
+   */
+  async dumpMap<H, A extends object, T>(
+    spec: MessageSpec<H, A>,
+    header: H,
+    attrs: A,
+    read: EntryReader<T>,
+    opts: DumpOptions = {},
+  ): Promise<T[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.dumpOnce(spec, header, attrs, opts, undefined, read)) as T[];
       } catch (e) {
         if (e instanceof DumpInterruptedError && attempt < (opts.retries ?? 0)) continue;
         throw e;
@@ -259,7 +284,8 @@ export class Connection {
     attrs: A,
     opts: DumpOptions,
     onEntry?: (m: Message) => void,
-  ): Promise<Message[]> {
+    read?: EntryReader<unknown>,
+  ): Promise<unknown[]> {
     const seq = this.nextSeq();
     const w = new Writer(256);
     encodeMessage(w, spec, NLM_F.NLM_F_REQUEST | NLM_F.NLM_F_DUMP | (opts.flags ?? 0), seq, header, attrs);
@@ -275,6 +301,7 @@ export class Connection {
         reject,
       );
       p.onEntry = onEntry;
+      p.read = read;
       this.enqueue({ bytes, pendings: [p] }, true);
     });
   }
@@ -366,7 +393,7 @@ export class Connection {
     request: Buffer,
     dump: boolean,
     context: string | undefined,
-    resolve: (m: Message[]) => void,
+    resolve: (m: unknown[]) => void,
     reject: (e: Error) => void,
   ): Pending {
     if (this.socket.closed) throw new ClosedError('connection is closed');
@@ -489,6 +516,7 @@ export class Connection {
   }
 
   private dispatch(buf: Buffer, groups: number): void {
+    this.view.datagram(buf);
     let p = 0;
     while (p < buf.length) {
       let nl: NlMsgHeader;
@@ -537,6 +565,14 @@ export class Connection {
         // nothing to deliver
       } else {
         if (nl.flags & NLM_F.NLM_F_DUMP_INTR) pend.interrupted = true;
+        if (pend.read) {
+          const v = this.view;
+          v.off = off;
+          v.nl = nl;
+          const x = pend.read(v);
+          if (x !== undefined) pend.replies.push(x);
+          return;
+        }
         const spec = this.protocol.spec(nl.type);
         if (!spec) throw new DecodeError(`unknown message type ${nl.type}`, off);
         const m = decodeBody(spec, buf, off, nl);

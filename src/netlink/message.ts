@@ -6,6 +6,7 @@
 import { NLM_F, NLMSG, NLMSGERR_ATTR } from '../constants/netlink.js';
 import { align, NLMSG_HDRLEN } from './align.js';
 import { binary, type DecodeContext, string, u32 } from './codec.js';
+import type { EntryReader } from './entry.js';
 import { DecodeError } from './errors.js';
 import { endMessage, type MessageKind, type NlMsgHeader, readHeader, startMessage } from './header.js';
 import { type AttrSet, attrSet } from './schema.js';
@@ -229,4 +230,19 @@ export function decodeDone(
 /** True for NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE and NLMSG_OVERRUN. */
 export function isControl(type: number): boolean {
   return type < NLMSG.NLMSG_MIN_TYPE;
+}
+
+/**
+ * A dump reader (see Connection.dumpMap) that decodes each entry of type `spec` and converts it at
+ * once, so the decoded message dies young and only the converted object is kept.
+ */
+export function convertEntries<H, A extends object, T>(
+  spec: MessageSpec<H, A>,
+  convert: (m: Message<H, A>) => T | undefined,
+): EntryReader<T> {
+  return (e) => {
+    if (e.nl.type !== spec.type)
+      throw new DecodeError(`expected ${spec.name} in the dump, got message type ${e.nl.type}`, e.off);
+    return convert(decodeBody(spec, e.buf, e.off, e.nl));
+  };
 }

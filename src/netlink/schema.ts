@@ -95,11 +95,26 @@ export class AttrSet<V extends object = Record<string, unknown>> implements Code
     return this.byKey.get(key);
   }
 
-  private compiled?: (buf: Buffer, off: number, len: number, ctx: DecodeContext) => V;
+  private compiled?: SetDecoder<V>;
+  private readonly pickers = new WeakMap<PickShape, SetDecoder<Partial<V>>>();
 
   decode(buf: Buffer, off: number, len: number, ctx: DecodeContext): V {
     this.compiled ??= compileSetDecoder<V>(this.typeName, this.defs);
     return this.compiled(buf, off, len, ctx);
+  }
+
+  /**
+   * A decoder of only the attributes `shape` names (`true`: the whole value; a nested shape: those
+   * attributes of a nested set). Others are skipped unread, though every attribute's framing is
+   * still checked. For objects whose other attributes are decoded later, on demand.
+   */
+  picker(shape: PickShape): SetDecoder<Partial<V>> {
+    let d = this.pickers.get(shape);
+    if (d === undefined) {
+      d = compileSetDecoder<Partial<V>>(this.typeName, this.defs, shape);
+      this.pickers.set(shape, d);
+    }
+    return d;
   }
 
   encode(w: Writer, v: V, name: string, ctx: DecodeContext = {}): void {
@@ -185,6 +200,14 @@ export function attrSet<
     return { key, name: cName, type, codec, multi: opts?.multi === true };
   });
   return new AttrSet<SetValue<D>>(name, defs);
+}
+
+/** A set decoder: the attributes in buf[off, off + len). */
+export type SetDecoder<V> = (buf: Buffer, off: number, len: number, ctx: DecodeContext) => V;
+
+/** What {@link AttrSet.picker} decodes: by API key, `true` for the value, or the shape of a nested set. */
+export interface PickShape {
+  readonly [key: string]: true | PickShape;
 }
 
 /** A codec chosen at run time from the attribute's siblings or the message family (IFLA_INFO_DATA by IFLA_INFO_KIND). */
@@ -427,11 +450,23 @@ export function indexedArray<T>(element: Codec<T>, first = 0): ArrayCodec<T> {
  * Generates a set's decoder: a switch over the attribute types with a store of a constant key for
  * each, so the decoded objects keep fast (non-dictionary) properties.
  */
-function compileSetDecoder<V>(
-  typeName: string,
-  defs: readonly AttrDef[],
-): (buf: Buffer, off: number, len: number, ctx: DecodeContext) => V {
-  const codecs = defs.map((d) => d.codec);
+function compileSetDecoder<V>(typeName: string, all: readonly AttrDef[], pick?: PickShape): SetDecoder<V> {
+  const defs = pick === undefined ? all : all.filter((d) => pick[d.key] !== undefined);
+  if (pick !== undefined) {
+    for (const key of Object.keys(pick))
+      if (!defs.some((d) => d.key === key))
+        throw new Error(`${typeName}: cannot pick ${key}, no such attribute`);
+  }
+  const codecs: unknown[] = defs.map((d) => {
+    const sub = pick?.[d.key];
+    if (sub === undefined || sub === true) {
+      if (pick !== undefined && d.codec.kind === 'selector')
+        throw new Error(`${typeName}: cannot pick ${d.key}, its codec depends on its siblings`);
+      return d.codec;
+    }
+    if (!(d.codec instanceof AttrSet)) throw new Error(`${typeName}: ${d.key} is not a nested set`);
+    return { decode: d.codec.picker(sub) };
+  });
   const store = (k: string, v: string, multi: boolean) =>
     multi
       ? `{ const l = out[${k}]; if (l === undefined) out[${k}] = [${v}]; else l.push(${v}); }`
@@ -462,9 +497,13 @@ function compileSetDecoder<V>(
         if (alen < 4 || p + alen > end) throw new DecodeError(name + ': bad nla_len ' + alen, p);
         switch (raw & 0x3fff) {
           ${cases}
-          default: {
+          default: ${
+            pick !== undefined
+              ? ''
+              : `{
             const list = out.unknownAttrs ?? (out.unknownAttrs = []);
             list.push({ type: raw & 0x3fff, flags: raw & ~0x3fff, data: new Uint8Array(buf.subarray(p + 4, p + alen)) });
+          }`
           }
         }
         p += (alen + 3) & ~3;

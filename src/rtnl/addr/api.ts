@@ -8,7 +8,7 @@ import { AF } from '../../constants/socket.js';
 import { formatIPv4, parseIP, parseIPv4 } from '../../netlink/address.js';
 import type { Connection } from '../../netlink/connection.js';
 import { ValidationError } from '../../netlink/errors.js';
-import type { Message } from '../../netlink/message.js';
+import { convertEntries, type Message } from '../../netlink/message.js';
 import { NetlinkError } from '../../netlink/netlink-error.js';
 import {
   type Family,
@@ -225,6 +225,8 @@ export function addressFromMessage(m: Message<IfAddrMsg, AddrAttrs>): Address {
   return out;
 }
 
+const readAddress = convertEntries(rtmNewAddr, addressFromMessage);
+
 /** Filter of {@link Addresses.list}. */
 export interface AddressFilter {
   /** Only this family (default: IPv4 and IPv6). */
@@ -249,13 +251,12 @@ export class Addresses {
     const index = filter.dev === undefined ? 0 : await resolveDev(this.conn, filter.dev, 'address list');
     const out: Address[] = [];
     for (const family of families) {
-      const msgs = await this.conn.dump(
-        rtmGetAddr,
-        { family, index },
-        {},
-        { context: 'address list', retries: 3 },
-      );
-      for (const m of msgs) out.push(addressFromMessage(m as Message<IfAddrMsg, AddrAttrs>));
+      const addrs = await this.conn.dumpMap(rtmGetAddr, { family, index }, {}, readAddress, {
+        context: 'address list',
+        retries: 3,
+      });
+      if (families.length === 1) return addrs;
+      for (const a of addrs) out.push(a);
     }
     return out;
   }

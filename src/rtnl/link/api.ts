@@ -18,7 +18,7 @@ import type { LinkAttrs } from './attrs.js';
 import { type ChangeLinkOptions, planChange } from './change.js';
 import { type CreateLinkOptions, type PlannedRequest, planCreate } from './create.js';
 import './kinds/index.js';
-import { type Link, toLink } from './link.js';
+import { type Link, readLink, toLink } from './link.js';
 import {
   type IfInfoMsg,
   RTM_DELLINK,
@@ -90,11 +90,12 @@ export class Links {
     if (filter.group !== undefined) validateInt('filter.group', filter.group, 0, 0xffffffff);
     const masterRef = filter.master !== undefined ? checkLinkRef(filter.master, 'filter.master') : undefined;
     if (masterRef !== undefined) attrs.master = await this.index(masterRef, 'link list');
-    const msgs = await this.conn.dump(RTM_GETLINK, { family: AF.AF_UNSPEC }, attrs, {
+    const links = await this.conn.dumpMap(RTM_GETLINK, { family: AF.AF_UNSPEC }, attrs, readLink, {
       context: 'link list',
       retries: 3,
     });
-    return this.links(msgs).filter(
+    if (filter.kind === undefined && attrs.master === undefined && filter.group === undefined) return links;
+    return links.filter(
       (l) =>
         (filter.kind === undefined || l.kind === filter.kind) &&
         (attrs.master === undefined || l.master === attrs.master) &&

@@ -3,16 +3,20 @@
  * of the attributes and everything decoded still in `attrs`.
  */
 import { IF_OPER, IFF } from '../../constants/if.js';
+import { align, NLMSG_HDRLEN } from '../../netlink/align.js';
 import type { ValueOf } from '../../netlink/codec.js';
+import type { EntryReader } from '../../netlink/entry.js';
+import { DecodeError } from '../../netlink/errors.js';
 import type { Message } from '../../netlink/message.js';
-import type { LinkAttrs } from './attrs.js';
+import { type LinkAttrs, linkAttrs } from './attrs.js';
+import { ifinfomsg } from './ifinfomsg.js';
 import type { BridgeData, BridgePortData } from './kinds/bridge.js';
 import type { IpvlanData } from './kinds/ipvlan.js';
 import type { MacvlanData } from './kinds/macvlan.js';
 import type { TunData } from './kinds/tun.js';
 import type { VethData } from './kinds/veth.js';
 import type { VxlanData } from './kinds/vxlan.js';
-import type { IfInfoMsg } from './messages.js';
+import { type IfInfoMsg, RTM_NEWLINK } from './messages.js';
 import type { rtnlLinkStats64 } from './structs.js';
 
 /** Counters of IFLA_STATS64 (bigints). */
@@ -50,7 +54,11 @@ export interface SlaveDataMap {
   bridge: BridgePortData;
 }
 
-/** A network device. */
+/**
+ * A network device. `attrs`, `data`, `slaveData` and `stats64` are decoded on first access (from a
+ * copy of the kernel's bytes): listing thousands of links decodes only the fields above them. They
+ * are getters, so a spread (`{ ...link }`) leaves them out; `JSON.stringify` includes them.
+ */
 export interface Link {
   /** Interface index (ifi_index). */
   index: number;
@@ -95,57 +103,163 @@ export interface Link {
   /** Link kind (veth, bridge, vxlan...), for devices created through rtnetlink. */
   kind?: string;
   /** Kind data (IFLA_INFO_DATA) decoded with the kind's attribute set; raw bytes for unknown kinds. */
-  data?: Record<string, unknown> | Uint8Array;
+  readonly data?: Record<string, unknown> | Uint8Array;
   /** Kind of the master, for ports (bridge, bond...). */
   slaveKind?: string;
   /** Port data (IFLA_INFO_SLAVE_DATA) decoded with the master kind's set. */
-  slaveData?: Record<string, unknown> | Uint8Array;
+  readonly slaveData?: Record<string, unknown> | Uint8Array;
   /** 64-bit counters. */
-  stats64?: LinkStats64;
+  readonly stats64?: LinkStats64;
   /** Every decoded attribute. */
-  attrs: LinkAttrs;
+  readonly attrs: LinkAttrs;
 }
 
 const OPER_NAMES = new Map<number, OperState>(
   Object.entries(IF_OPER).map(([k, v]) => [v, k.slice('IF_OPER_'.length) as OperState]),
 );
 
-/** Builds a Link from a decoded RTM_NEWLINK (from a dump, a get, an echo or an event). */
-export function toLink(m: Message<IfInfoMsg, LinkAttrs>): Link {
-  const h = m.header;
-  const a = m.attrs;
-  const flags = h.flags ?? 0;
-  const info = a.linkinfo;
-  const link: Link = {
-    index: h.index ?? 0,
-    name: a.ifname ?? '',
-    family: h.family ?? 0,
-    type: h.type ?? 0,
-    flags,
-    up: (flags & IFF.IFF_UP) !== 0,
-    running: (flags & IFF.IFF_RUNNING) !== 0,
-    lowerUp: (flags & IFF.IFF_LOWER_UP) !== 0,
-    altnames: a.propList?.altIfname ?? [],
-    attrs: a,
-  };
-  if (a.operstate !== undefined) link.operstate = OPER_NAMES.get(a.operstate) ?? 'UNKNOWN';
-  if (a.mtu !== undefined) link.mtu = a.mtu;
-  if (a.address !== undefined) link.address = a.address;
-  if (a.broadcast !== undefined) link.broadcast = a.broadcast;
-  if (a.permAddress !== undefined) link.permAddress = a.permAddress;
-  if (a.master !== undefined) link.master = a.master;
-  if (a.link !== undefined) link.link = a.link;
-  if (a.linkNetnsid !== undefined) link.linkNetnsid = a.linkNetnsid;
-  if (a.txqlen !== undefined) link.txqlen = a.txqlen;
-  if (a.group !== undefined) link.group = a.group;
-  if (a.ifalias !== undefined) link.alias = a.ifalias;
-  if (info?.kind !== undefined) link.kind = info.kind;
-  if (info?.data !== undefined) link.data = info.data;
-  if (info?.slaveKind !== undefined) link.slaveKind = info.slaveKind;
-  if (info?.slaveData !== undefined) link.slaveData = info.slaveData;
-  if (a.stats64 !== undefined) link.stats64 = a.stats64;
-  return link;
+/** The attributes a Link lifts into its own fields: all that a dump decodes up front. */
+const LIFTED = {
+  ifname: true,
+  operstate: true,
+  mtu: true,
+  address: true,
+  broadcast: true,
+  permAddress: true,
+  master: true,
+  link: true,
+  linkNetnsid: true,
+  txqlen: true,
+  group: true,
+  ifalias: true,
+  propList: true,
+  linkinfo: { kind: true, slaveKind: true },
+} as const;
+
+const EMPTY_NAMES: string[] = [];
+
+/** A Link whose attributes are decoded on first access, from `src[off, off + len)`. */
+class LinkRecord implements Link {
+  index: number;
+  name: string;
+  family: number;
+  type: number;
+  flags: number;
+  up: boolean;
+  running: boolean;
+  lowerUp: boolean;
+  declare operstate?: OperState;
+  declare mtu?: number;
+  declare address?: string;
+  declare broadcast?: string;
+  declare permAddress?: string;
+  declare master?: number;
+  declare link?: number;
+  declare linkNetnsid?: number;
+  declare txqlen?: number;
+  declare group?: number;
+  declare alias?: string;
+  altnames: string[];
+  declare kind?: string;
+  declare slaveKind?: string;
+  #attrs: LinkAttrs | undefined;
+  #src: Buffer | undefined;
+  #off: number;
+  #len: number;
+
+  constructor(
+    h: IfInfoMsg,
+    a: Partial<LinkAttrs>,
+    full: LinkAttrs | undefined,
+    src?: Buffer,
+    off = 0,
+    len = 0,
+  ) {
+    const flags = h.flags ?? 0;
+    this.index = h.index ?? 0;
+    this.name = a.ifname ?? '';
+    this.family = h.family ?? 0;
+    this.type = h.type ?? 0;
+    this.flags = flags;
+    this.up = (flags & IFF.IFF_UP) !== 0;
+    this.running = (flags & IFF.IFF_RUNNING) !== 0;
+    this.lowerUp = (flags & IFF.IFF_LOWER_UP) !== 0;
+    this.altnames = a.propList?.altIfname ?? EMPTY_NAMES;
+    this.#attrs = full;
+    this.#src = src;
+    this.#off = off;
+    this.#len = len;
+    if (a.operstate !== undefined) this.operstate = OPER_NAMES.get(a.operstate) ?? 'UNKNOWN';
+    if (a.mtu !== undefined) this.mtu = a.mtu;
+    if (a.address !== undefined) this.address = a.address;
+    if (a.broadcast !== undefined) this.broadcast = a.broadcast;
+    if (a.permAddress !== undefined) this.permAddress = a.permAddress;
+    if (a.master !== undefined) this.master = a.master;
+    if (a.link !== undefined) this.link = a.link;
+    if (a.linkNetnsid !== undefined) this.linkNetnsid = a.linkNetnsid;
+    if (a.txqlen !== undefined) this.txqlen = a.txqlen;
+    if (a.group !== undefined) this.group = a.group;
+    if (a.ifalias !== undefined) this.alias = a.ifalias;
+    const info = a.linkinfo;
+    if (info?.kind !== undefined) this.kind = info.kind;
+    if (info?.slaveKind !== undefined) this.slaveKind = info.slaveKind;
+  }
+
+  get attrs(): LinkAttrs {
+    if (this.#attrs === undefined) {
+      const src = this.#src as Buffer;
+      this.#attrs = this.#len ? linkAttrs.decode(src, this.#off, this.#len, { family: this.family }) : {};
+      this.#src = undefined;
+    }
+    return this.#attrs;
+  }
+
+  get data(): Record<string, unknown> | Uint8Array | undefined {
+    return this.attrs.linkinfo?.data;
+  }
+
+  get slaveData(): Record<string, unknown> | Uint8Array | undefined {
+    return this.attrs.linkinfo?.slaveData;
+  }
+
+  get stats64(): LinkStats64 | undefined {
+    return this.attrs.stats64;
+  }
+
+  /** Every field, the decoded ones included (for JSON.stringify). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...(this as object) };
+    for (const k of ['data', 'slaveData', 'stats64'] as const) if (this[k] !== undefined) out[k] = this[k];
+    out.attrs = this.attrs;
+    return out;
+  }
 }
+
+/** Builds a Link from a decoded RTM_NEWLINK (from a get, an echo or an event). */
+export function toLink(m: Message<IfInfoMsg, LinkAttrs>): Link {
+  return new LinkRecord(m.header, m.attrs, m.attrs);
+}
+
+const pickLifted = linkAttrs.picker(LIFTED);
+
+/**
+ * Reads an RTM_NEWLINK of a dump (see Connection.dumpMap): decodes the header and the lifted
+ * attributes now, and the rest from a copy of the datagram when first asked for.
+ */
+export const readLink: EntryReader<Link> = (e) => {
+  if (e.nl.type !== RTM_NEWLINK.type)
+    throw new DecodeError(`expected RTM_NEWLINK in the dump, got message type ${e.nl.type}`, e.off);
+  const start = e.off + NLMSG_HDRLEN;
+  const end = e.off + e.nl.len;
+  const hsize = ifinfomsg.size;
+  if (start + hsize > end)
+    throw new DecodeError(`RTM_NEWLINK: ifinfomsg needs ${hsize} bytes, has ${end - start}`, start);
+  const h = ifinfomsg.decode(e.buf, start, hsize, {});
+  const astart = start + align(hsize);
+  const len = end > astart ? end - astart : 0;
+  const a = len ? (pickLifted(e.buf, astart, len, { family: h.family }) as Partial<LinkAttrs>) : {};
+  return new LinkRecord(h, a, len ? undefined : {}, len ? e.stable() : undefined, astart, len);
+};
 
 /** The link's kind data, typed, when it is of kind `kind` (undefined otherwise). */
 export function linkData<K extends keyof KindDataMap>(link: Link, kind: K): KindDataMap[K] | undefined {

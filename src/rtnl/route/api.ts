@@ -7,7 +7,7 @@ import { RT_SCOPE, RT_TABLE, RTM_F, RTN, RTNH_F, RTPROT } from '../../constants/
 import { AF } from '../../constants/socket.js';
 import type { Connection } from '../../netlink/connection.js';
 import { ValidationError } from '../../netlink/errors.js';
-import type { Message } from '../../netlink/message.js';
+import { convertEntries, type Message } from '../../netlink/message.js';
 import { NetlinkError } from '../../netlink/netlink-error.js';
 import { checkDev, type DevRef, resolveDev } from '../addr/dev.js';
 import { parsePrefix, validateAddress, validateInt, validateU32, validateWeight } from '../validate.js';
@@ -250,6 +250,8 @@ export function routeFromMessage(m: Message<RtMsg, RouteAttrs>): Route {
     r.pref = (Object.keys(PREFS) as RoutePref[]).find((k) => PREFS[k] === a.pref) ?? a.pref;
   return r;
 }
+
+const readRoute = convertEntries(rtmNewRoute, routeFromMessage);
 
 /** What a route request is for: the defaults differ between creating and deleting. */
 export type RouteCommand = 'add' | 'replace' | 'append' | 'delete';
@@ -497,15 +499,19 @@ export class Routes {
         type,
         flags: filter.cloned ? RTM_F.RTM_F_CLONED : 0,
       };
-      let msgs: Message[];
+      let routes: Route[];
       try {
-        msgs = await this.conn.dump(rtmGetRoute, header, attrs, { context: 'route list', retries: 3 });
+        routes = await this.conn.dumpMap(rtmGetRoute, header, attrs, readRoute, {
+          context: 'route list',
+          retries: 3,
+        });
       } catch (e) {
         // A table that was never created: nothing in it.
         if (table && e instanceof NetlinkError && e.code === 'ENOENT') continue;
         throw e;
       }
-      for (const m of msgs) out.push(routeFromMessage(m as Message<RtMsg, RouteAttrs>));
+      if (families.length === 1) return routes;
+      for (const r of routes) out.push(r);
     }
     return out;
   }
