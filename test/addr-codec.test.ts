@@ -260,3 +260,21 @@ describe('buildAddress (what ip address add sends)', () => {
     });
   });
 });
+
+describe('flag names of decoded addresses', () => {
+  it('are one frozen array per value, named as ip names them', () => {
+    const mk = (flags: number, family: number) =>
+      addressFromMessage({
+        nl: { len: 0, type: 0, flags: 0, seq: 0, pid: 0 },
+        header: { family, prefixlen: 24, flags: 0, scope: 0, index: 1 },
+        attrs: { flags },
+      } as never);
+    const a = mk(IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_SECONDARY, AF.AF_INET);
+    const b = mk(IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_SECONDARY, AF.AF_INET);
+    expect(a.flags).toEqual(['secondary', 'permanent']);
+    expect(b.flags).toBe(a.flags);
+    expect(Object.isFrozen(a.flags)).toBe(true);
+    expect(mk(IFA_F.IFA_F_SECONDARY, AF.AF_INET6).flags).toEqual(['temporary']);
+    expect(mk(0x80000000, AF.AF_INET).flags).toEqual(['0x80000000']);
+  });
+});

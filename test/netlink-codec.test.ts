@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ipaddr, ipv4, ipv6, lladdr } from '../src/netlink/address.js';
+import { align } from '../src/netlink/align.js';
 import {
   be16,
   be32,
@@ -334,5 +335,62 @@ describe('the debugger tree', () => {
     const sel = n.attributes?.find((a) => a.name === 'T_N');
     expect(sel?.kind).toBe('K2');
     expect(sel?.attributes?.[0]).toMatchObject({ name: 'K_X', value: '10.1.2.3', nla_len: 8 });
+  });
+});
+
+describe('inline decoding (Codec.inline, used by generated set decoders)', () => {
+  const inlined = { u8, u16, u32, s32, be16, ipv4, ipaddr } as const;
+  const names = Object.keys(inlined) as (keyof typeof inlined)[];
+  const set = attrSet(
+    'T',
+    T,
+    Object.fromEntries(names.map((k, i) => [k, [`T_${String.fromCharCode(65 + i)}`, inlined[k]]])) as Record<
+      keyof typeof inlined,
+      readonly [string, (typeof inlined)[keyof typeof inlined]]
+    >,
+  );
+
+  it('every inlined codec has an inline form', () => {
+    for (const k of names) expect(inlined[k].inline, k).toBeTypeOf('function');
+  });
+
+  it('decodes every payload as the codec does, and fails where it fails, with the same message', () => {
+    fc.assert(
+      fc.property(fc.nat(names.length - 1), fc.uint8Array({ maxLength: 20 }), (i, payload) => {
+        const codec = inlined[names[i]];
+        const attr = Buffer.alloc(align(4 + payload.length) + 4);
+        attr.writeUInt16LE(4 + payload.length, 2);
+        attr.writeUInt16LE(T[`T_${String.fromCharCode(65 + i)}` as keyof typeof T], 4);
+        attr.set(payload, 6);
+        const body = attr.subarray(2, 2 + align(4 + payload.length));
+        let want: unknown;
+        let wantErr: string | undefined;
+        try {
+          want = codec.decode(body, 4, payload.length, {});
+        } catch (e) {
+          wantErr = (e as Error).message;
+        }
+        let got: unknown;
+        let gotErr: string | undefined;
+        try {
+          got = (set.decode(body, 0, body.length, {}) as Record<string, unknown>)[names[i]];
+        } catch (e) {
+          expect(e).toBeInstanceOf(DecodeError);
+          gotErr = (e as Error).message;
+        }
+        expect(gotErr).toBe(wantErr);
+        if (!wantErr) expect(got).toEqual(want);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('formats IPv4 like the decimal text of each byte, whatever was formatted before (a cache is in the way)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 4, maxLength: 4 }), { maxLength: 50 }), (addrs) => {
+        for (const a of [...addrs, ...addrs.reverse()])
+          expect(ipv4.decode(Buffer.from(a), 0, 4, {})).toBe(Array.from(a).join('.'));
+      }),
+    );
   });
 });

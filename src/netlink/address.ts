@@ -3,13 +3,29 @@
  * link-layer addresses. Values are their text forms (10.0.0.1, fe80::1, 02:00:00:00:00:01).
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import type { Codec } from './codec.js';
+import { type Codec, type InlineDecode, inlineFixed } from './codec.js';
 import { DecodeError, ValidationError } from './errors.js';
 import type { Writer } from './writer.js';
 
+/** Decimal text of 0..255. */
+const DEC: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+
+// The text of recently formatted addresses, direct-mapped by a hash of the 32-bit value: a dump
+// repeats the same few addresses (gateways, IFA_LOCAL = IFA_ADDRESS) thousands of times, and each
+// repeat then shares one string instead of keeping its own.
+const V4_SLOTS = 4096;
+const v4Keys = new Float64Array(V4_SLOTS).fill(-1);
+const v4Texts: string[] = new Array<string>(V4_SLOTS).fill('');
+
 /** Formats 4 bytes as dotted quad. */
 export function formatIPv4(b: Uint8Array, off = 0): string {
-  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+  const v = ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
+  const slot = Math.imul(v, 0x9e3779b1) >>> 20;
+  if (v4Keys[slot] === v) return v4Texts[slot];
+  const text = `${DEC[b[off]]}.${DEC[b[off + 1]]}.${DEC[b[off + 2]]}.${DEC[b[off + 3]]}`;
+  v4Keys[slot] = v;
+  v4Texts[slot] = text;
+  return text;
 }
 
 /** Formats 16 bytes as RFC 5952 text (longest zero run compressed, IPv4-mapped shown dotted). */
@@ -102,19 +118,30 @@ export function parseMac(s: string, field = 'lladdr'): Uint8Array {
   return new Uint8Array(s.split(/[:-]/).map((x) => Number.parseInt(x, 16)));
 }
 
+/** IPv4 text as source, for generated decoders (h.v4 is formatIPv4). */
+const v4Source = (b: string, o: string): string => `h.v4(${b}, ${o})`;
+
 function text(
   typeName: string,
   size: number | undefined,
   check: (len: number) => boolean,
   fmt: (b: Buffer, off: number, len: number) => string,
   parse: (s: string, f: string) => Uint8Array,
+  inline?: InlineDecode,
 ): Codec<string> {
   return {
     kind: 'address',
     typeName,
     size,
+    inline,
     decode(buf, off, len) {
-      if (!check(len)) throw new DecodeError(`${typeName} payload of ${len} bytes`, off);
+      if (!check(len))
+        throw new DecodeError(
+          size === undefined
+            ? `${typeName} payload of ${len} bytes`
+            : `${typeName} payload is ${len} bytes, expected ${size}`,
+          off,
+        );
       return fmt(buf, off, len);
     },
     encode(w: Writer, v, name) {
@@ -130,10 +157,17 @@ function text(
 }
 
 /** An IPv4 address (4 bytes). */
-export const ipv4 = text('ipv4', 4, (n) => n === 4, formatIPv4, parseIPv4);
+export const ipv4 = text('ipv4', 4, (n) => n === 4, formatIPv4, parseIPv4, inlineFixed('ipv4', 4, v4Source));
 /** An IPv6 address (16 bytes). */
 export const ipv6 = text('ipv6', 16, (n) => n === 16, formatIPv6, parseIPv6);
 /** An IP address whose family is given by its length (4 or 16 bytes), as in IFA_ADDRESS or RTA_DST. */
-export const ipaddr = text('ipaddr', undefined, (n) => n === 4 || n === 16, formatIP, parseIP);
+export const ipaddr = text(
+  'ipaddr',
+  undefined,
+  (n) => n === 4 || n === 16,
+  formatIP,
+  parseIP,
+  (b, o, len, call) => `(${len} === 4 ? ${v4Source(b, o)} : ${call})`,
+);
 /** A link-layer address of any length (IFLA_ADDRESS, NDA_LLADDR); 4- and 16-byte ones stay hex too. */
 export const lladdr = text('lladdr', undefined, (n) => n <= 32, formatMac, parseMac);

@@ -46,10 +46,29 @@ export interface Codec<T> {
   toJSON(v: T): Json;
   /** Reads the debugger's JSON form back. */
   fromJSON(j: Json, name: string): T;
+  /**
+   * The decoding as a JavaScript expression, for decoders generated from declarations (schema.ts):
+   * given the source text of the buffer, offset, length and a call of `decode`, an expression of
+   * the value that throws DecodeError (through `h.bad`) where `decode` would.
+   */
+  readonly inline?: InlineDecode;
   /** Names of enumerated values, for the debugger. */
   readonly enumNames?: ReadonlyMap<number, string>;
   /** Names of flag bits, for the debugger. */
   readonly bitNames?: ReadonlyArray<readonly [string, number]>;
+}
+
+/** See {@link Codec.inline}: (buffer, offset, length, decode call) source texts to an expression. */
+export type InlineDecode = (b: string, o: string, len: string, call: string) => string;
+
+/** An inline read of a fixed-size value, checking the payload length like `need`. */
+export function inlineFixed(
+  typeName: string,
+  size: number,
+  read: (b: string, o: string) => string,
+): InlineDecode {
+  return (b, o, len) =>
+    `(${len} === ${size} ? ${read(b, o)} : h.bad(${JSON.stringify(typeName)}, ${o}, ${len}, ${size}))`;
 }
 
 /** The TypeScript type a codec decodes to. */
@@ -78,6 +97,8 @@ interface IntSpec {
   max: number;
   read(buf: Buffer, off: number): number;
   write(buf: Buffer, v: number, off: number): void;
+  /** `read` as source text, for generated decoders. */
+  readSource?: (b: string, o: string) => string;
 }
 
 function intCodec(s: IntSpec): Codec<number> {
@@ -97,6 +118,7 @@ function intCodec(s: IntSpec): Codec<number> {
     },
     toJSON: (v) => v,
     fromJSON: (j, name) => int(name, num(j, name), s.min, s.max),
+    inline: s.readSource ? inlineFixed(s.typeName, s.size, s.readSource) : undefined,
   };
 }
 
@@ -107,6 +129,7 @@ export const u8 = intCodec({
   min: 0,
   max: 0xff,
   read: (b, o) => b[o],
+  readSource: (b, o) => `${b}[${o}]`,
   write: (b, v, o) => {
     b[o] = v;
   },
@@ -118,6 +141,7 @@ export const u16 = intCodec({
   min: 0,
   max: 0xffff,
   read: (b, o) => b.readUInt16LE(o),
+  readSource: (b, o) => `(${b}[${o}] | (${b}[${o} + 1] << 8))`,
   write: (b, v, o) => b.writeUInt16LE(v, o),
 });
 /** u32, host order. */
@@ -127,6 +151,8 @@ export const u32 = intCodec({
   min: 0,
   max: 0xffffffff,
   read: (b, o) => b.readUInt32LE(o),
+  readSource: (b, o) =>
+    `((${b}[${o}] | (${b}[${o} + 1] << 8) | (${b}[${o} + 2] << 16)) + ${b}[${o} + 3] * 16777216)`,
   write: (b, v, o) => b.writeUInt32LE(v, o),
 });
 /** s8. */
@@ -154,6 +180,8 @@ export const s32 = intCodec({
   min: -0x80000000,
   max: 0x7fffffff,
   read: (b, o) => b.readInt32LE(o),
+  readSource: (b, o) =>
+    `(${b}[${o}] | (${b}[${o} + 1] << 8) | (${b}[${o} + 2] << 16) | (${b}[${o} + 3] << 24))`,
   write: (b, v, o) => b.writeInt32LE(v, o),
 });
 /** be16 (network order), e.g. ports. */
@@ -163,6 +191,7 @@ export const be16 = intCodec({
   min: 0,
   max: 0xffff,
   read: (b, o) => b.readUInt16BE(o),
+  readSource: (b, o) => `((${b}[${o}] << 8) | ${b}[${o} + 1])`,
   write: (b, v, o) => b.writeUInt16BE(v, o),
 });
 /** be32 (network order). */

@@ -3,6 +3,7 @@
  * gives the decoder, the encoder, the TypeScript type of the decoded object and the kernel's names
  * for the debugger, all from that one declaration.
  */
+import { formatIPv4 } from './address.js';
 import { align, NLA_HDRLEN, NLA_TYPE_MASK } from './align.js';
 import { type Codec, type DecodeContext, type Json, s32, u32, u64 } from './codec.js';
 import { DecodeError, ValidationError } from './errors.js';
@@ -446,6 +447,14 @@ export function indexedArray<T>(element: Codec<T>, first = 0): ArrayCodec<T> {
   };
 }
 
+/** What inline codec expressions (Codec.inline) may use, as `h`. */
+const INLINE_HELPERS = {
+  v4: formatIPv4,
+  bad(typeName: string, off: number, len: number, size: number): never {
+    throw new DecodeError(`${typeName} payload is ${len} bytes, expected ${size}`, off);
+  },
+};
+
 /**
  * Generates a set's decoder: a switch over the attribute types with a store of a constant key for
  * each, so the decoded objects keep fast (non-dictionary) properties.
@@ -474,7 +483,10 @@ function compileSetDecoder<V>(typeName: string, all: readonly AttrDef[], pick?: 
   const cases = defs
     .map((d, i) => {
       if (d.codec.kind === 'selector') return `case ${d.type}: (deferred ??= []).push(p, ${i}); break;`;
-      return `case ${d.type}: ${store(JSON.stringify(d.key), `c[${i}].decode(buf, p + 4, alen - 4, ctx)`, d.multi)} break;`;
+      const call = `c[${i}].decode(buf, q, L, ctx)`;
+      const c = codecs[i] as Codec<unknown>;
+      const value = c.inline ? c.inline('buf', 'q', 'L', call) : call;
+      return `case ${d.type}: ${store(JSON.stringify(d.key), value, d.multi)} break;`;
     })
     .join('\n');
   const deferredCases = defs
@@ -495,6 +507,8 @@ function compileSetDecoder<V>(typeName: string, all: readonly AttrDef[], pick?: 
         const alen = buf[p] | (buf[p + 1] << 8);
         const raw = buf[p + 2] | (buf[p + 3] << 8);
         if (alen < 4 || p + alen > end) throw new DecodeError(name + ': bad nla_len ' + alen, p);
+        const q = p + 4;
+        const L = alen - 4;
         switch (raw & 0x3fff) {
           ${cases}
           default: ${
@@ -519,5 +533,5 @@ function compileSetDecoder<V>(typeName: string, all: readonly AttrDef[], pick?: 
       }
       return out;
     };`;
-  return new Function('c', 'DecodeError', 'name', src)(codecs, DecodeError, typeName);
+  return new Function('c', 'DecodeError', 'name', 'h', src)(codecs, DecodeError, typeName, INLINE_HELPERS);
 }

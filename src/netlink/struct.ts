@@ -282,15 +282,15 @@ function readExpr(f: Field): string {
     case 's8':
       return `b.readInt8(${at})`;
     case 'u16':
-      return `b.readUInt16LE(${at})`;
+      return `(b[${at}] | (b[${at} + 1] << 8))`;
     case 's16':
       return `b.readInt16LE(${at})`;
     case 'be16':
       return `b.readUInt16BE(${at})`;
     case 'u32':
-      return `b.readUInt32LE(${at})`;
+      return `((b[${at}] | (b[${at} + 1] << 8) | (b[${at} + 2] << 16)) + b[${at} + 3] * 16777216)`;
     case 's32':
-      return `b.readInt32LE(${at})`;
+      return `(b[${at}] | (b[${at} + 1] << 8) | (b[${at} + 2] << 16) | (b[${at} + 3] << 24))`;
     case 'be32':
       return `b.readUInt32BE(${at})`;
     case 'u64':

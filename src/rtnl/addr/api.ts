@@ -68,8 +68,8 @@ export interface Address {
   index: number;
   /** Scope. */
   scope: Scope;
-  /** Flags by name (IFA_FLAGS when present, else ifa_flags). */
-  flags: (AddrFlag | `0x${string}`)[];
+  /** Flags by name (IFA_FLAGS when present, else ifa_flags); a frozen array shared by equal values. */
+  flags: readonly (AddrFlag | `0x${string}`)[];
   /** The flag bits. */
   rawFlags: number;
   /** The interface's own address (IFA_LOCAL, or IFA_ADDRESS when there is no IFA_LOCAL). */
@@ -199,7 +199,8 @@ export function addressFromMessage(m: Message<IfAddrMsg, AddrAttrs>): Address {
   const family = h.family ?? 0;
   const raw = a.flags ?? h.flags ?? 0;
   const local = a.local ?? a.address;
-  const address = a.address ?? a.local;
+  // Usually the same text twice (IFA_LOCAL and IFA_ADDRESS): keep one string.
+  const address = a.address === local ? local : (a.address ?? a.local);
   const out: Address = {
     family,
     prefixlen: h.prefixlen ?? 0,

@@ -51,15 +51,24 @@ export function addrFlagBits(flags: readonly SettableAddrFlag[], field = 'flags'
 
 const ADDR_FLAG_LIST = Object.entries(ADDR_FLAGS) as [keyof typeof ADDR_FLAGS, number][];
 
-/** Names the bits of `v` (unknown bits as 0x... hex). */
-export function addrFlagNames(v: number, family: number): (AddrFlag | `0x${string}`)[] {
-  const out: (AddrFlag | `0x${string}`)[] = [];
-  let rest = v >>> 0;
-  for (const [name, bit] of ADDR_FLAG_LIST) {
-    if (!(rest & bit)) continue;
-    out.push(bit === IFA_F.IFA_F_SECONDARY && family === AF.AF_INET6 ? 'temporary' : name);
-    rest &= ~bit;
+const NAMES_CACHE = new Map<number, readonly (AddrFlag | `0x${string}`)[]>();
+
+/** Names the bits of `v` (unknown bits as 0x... hex); one frozen array per distinct (v, family). */
+export function addrFlagNames(v: number, family: number): readonly (AddrFlag | `0x${string}`)[] {
+  const key = (v >>> 0) * 2 + (family === AF.AF_INET6 ? 1 : 0);
+  let names = NAMES_CACHE.get(key);
+  if (names === undefined) {
+    const out: (AddrFlag | `0x${string}`)[] = [];
+    let rest = v >>> 0;
+    for (const [name, bit] of ADDR_FLAG_LIST) {
+      if (!(rest & bit)) continue;
+      out.push(bit === IFA_F.IFA_F_SECONDARY && family === AF.AF_INET6 ? 'temporary' : name);
+      rest &= ~bit;
+    }
+    if (rest) out.push(`0x${rest.toString(16)}`);
+    names = Object.freeze(out);
+    // Flags are a handful of values in practice; the cap keeps arbitrary input from growing it.
+    if (NAMES_CACHE.size < 1024) NAMES_CACHE.set(key, names);
   }
-  if (rest) out.push(`0x${rest.toString(16)}`);
-  return out;
+  return names;
 }

@@ -114,24 +114,33 @@ const RTM_FLAGS = suffixNames(RTM_F, 'RTM_F_');
 const NH_FLAG_LIST = Object.entries(NH_FLAGS);
 const RTM_FLAG_LIST = Object.entries(RTM_FLAGS);
 
-function flagNames(v: number, withRtm: boolean): RouteFlag[] {
-  const out: RouteFlag[] = [];
-  if (v === 0) return out;
-  let rest = v >>> 0;
-  for (const [n, b] of NH_FLAG_LIST)
-    if (rest & b) {
-      out.push(n);
-      rest &= ~b;
-    }
-  if (withRtm)
-    for (const [n, b] of RTM_FLAG_LIST)
+const FLAG_NAMES_CACHE = new Map<number, readonly RouteFlag[]>();
+
+/** Names of RTNH_F_* (and with `withRtm`, RTM_F_*) bits; one frozen array per distinct value. */
+function flagNames(v: number, withRtm: boolean): readonly RouteFlag[] {
+  const key = (v >>> 0) * 2 + (withRtm ? 1 : 0);
+  let names = FLAG_NAMES_CACHE.get(key);
+  if (names === undefined) {
+    const out: RouteFlag[] = [];
+    let rest = v >>> 0;
+    for (const [n, b] of NH_FLAG_LIST)
       if (rest & b) {
-        // ip's names: RTM_F_OFFLOAD is rt_offload beside RTNH_F_OFFLOAD's offload.
-        out.push(n in NH_FLAGS || n === 'offload_failed' ? `rt_${n}` : n);
-        rest = (rest & ~b) >>> 0;
+        out.push(n);
+        rest &= ~b;
       }
-  if (rest) out.push(`0x${rest.toString(16)}`);
-  return out;
+    if (withRtm)
+      for (const [n, b] of RTM_FLAG_LIST)
+        if (rest & b) {
+          // ip's names: RTM_F_OFFLOAD is rt_offload beside RTNH_F_OFFLOAD's offload.
+          out.push(n in NH_FLAGS || n === 'offload_failed' ? `rt_${n}` : n);
+          rest = (rest & ~b) >>> 0;
+        }
+    if (rest) out.push(`0x${rest.toString(16)}`);
+    names = Object.freeze(out);
+    // A handful of values in practice; the cap keeps arbitrary input from growing it.
+    if (FLAG_NAMES_CACHE.size < 1024) FLAG_NAMES_CACHE.set(key, names);
+  }
+  return names;
 }
 
 /** One path of a multipath route, as reported. */
@@ -144,8 +153,8 @@ export interface Nexthop {
   oif?: number;
   /** rtnh_hops + 1. */
   weight: number;
-  /** rtnh_flags by name. */
-  flags: RouteFlag[];
+  /** rtnh_flags by name; a frozen array shared by equal values. */
+  flags: readonly RouteFlag[];
   /** Everything else the record carried (encap...). */
   attrs: NexthopAttrs;
 }
@@ -168,8 +177,8 @@ export interface Route {
   scope: Scope;
   /** rtm_type. */
   type: RouteType;
-  /** rtm_flags by name. */
-  flags: RouteFlag[];
+  /** rtm_flags by name; a frozen array shared by equal values. */
+  flags: readonly RouteFlag[];
   /** rtm_flags. */
   rawFlags: number;
   /** RTA_GATEWAY. */

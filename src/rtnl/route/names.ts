@@ -75,17 +75,19 @@ function toNumber(
   return v;
 }
 
-// number -> first name, per table, built once (toName runs for every route and address decoded).
-const reverseTables = new WeakMap<object, Map<number, string>>();
+// number -> first name, per table, built once (toName runs for every route and address decoded);
+// an array for 0..255, which is every rtm_scope, rtm_protocol and rtm_type.
+const reverseTables = new WeakMap<object, (string | undefined)[]>();
 
 function toName<N extends string>(n: number, names: Readonly<Record<N, number>>): N | number {
   let m = reverseTables.get(names);
   if (!m) {
-    m = new Map();
-    for (const [k, v] of Object.entries(names) as [N, number][]) if (!m.has(v)) m.set(v, k);
+    m = new Array<string | undefined>(256).fill(undefined);
+    for (const [k, v] of Object.entries(names) as [N, number][])
+      if (v >= 0 && v < 256 && m[v] === undefined) m[v] = k;
     reverseTables.set(names, m);
   }
-  return (m.get(n) as N | undefined) ?? n;
+  return ((n >= 0 && n < 256 ? m[n] : undefined) as N | undefined) ?? n;
 }
 
 /** A scope's number; throws ValidationError naming `field`. */
