@@ -341,14 +341,15 @@ describe('the debugger tree', () => {
 describe('inline decoding (Codec.inline, used by generated set decoders)', () => {
   const inlined = { u8, u16, u32, s32, be16, ipv4, ipaddr } as const;
   const names = Object.keys(inlined) as (keyof typeof inlined)[];
-  const set = attrSet(
-    'T',
-    T,
-    Object.fromEntries(names.map((k, i) => [k, [`T_${String.fromCharCode(65 + i)}`, inlined[k]]])) as Record<
-      keyof typeof inlined,
-      readonly [string, (typeof inlined)[keyof typeof inlined]]
-    >,
-  );
+  const set = attrSet('T', T, {
+    u8: ['T_A', u8],
+    u16: ['T_B', u16],
+    u32: ['T_C', u32],
+    s32: ['T_D', s32],
+    be16: ['T_E', be16],
+    ipv4: ['T_F', ipv4],
+    ipaddr: ['T_G', ipaddr],
+  });
 
   it('every inlined codec has an inline form', () => {
     for (const k of names) expect(inlined[k].inline, k).toBeTypeOf('function');
