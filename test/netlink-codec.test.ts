@@ -1,6 +1,7 @@
+import { isIPv4 } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ipaddr, ipv4, ipv6, lladdr } from '../src/netlink/address.js';
+import { ipaddr, ipv4, ipv4Value, ipv6, lladdr } from '../src/netlink/address.js';
 import { align } from '../src/netlink/align.js';
 import {
   be16,
@@ -392,6 +393,47 @@ describe('inline decoding (Codec.inline, used by generated set decoders)', () =>
         for (const a of [...addrs, ...addrs.reverse()])
           expect(ipv4.decode(Buffer.from(a), 0, 4, {})).toBe(Array.from(a).join('.'));
       }),
+    );
+  });
+});
+
+describe('ipv4Value (the IPv4 parser of every request)', () => {
+  const nearly = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(
+          '0',
+          '00',
+          '01',
+          '1',
+          '9',
+          '10',
+          '99',
+          '100',
+          '199',
+          '249',
+          '255',
+          '256',
+          '300',
+          '1000',
+          '',
+        ),
+        fc.string({ maxLength: 3 }),
+      ),
+      { minLength: 1, maxLength: 6 },
+    )
+    .chain((parts) =>
+      fc.constantFrom(parts.join('.'), parts.join('.') + ' ', `${parts.join('.')}.`, parts.join(',')),
+    );
+
+  it('accepts exactly what net.isIPv4 accepts, with the right value', () => {
+    fc.assert(
+      fc.property(fc.oneof(nearly, fc.ipV4(), fc.string({ maxLength: 16 })), (s) => {
+        const v = ipv4Value(s);
+        expect(v >= 0, s).toBe(isIPv4(s));
+        if (v >= 0) expect([v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.')).toBe(s);
+      }),
+      { numRuns: 5000 },
     );
   });
 });

@@ -316,6 +316,8 @@ export class Connection {
     const results: BatchResult[] = new Array(items.length).fill(undefined);
     const waits: Promise<unknown>[] = [];
     const chunk = Math.min(this.maxDatagram, 64 * 1024);
+    // The first datagram is small, so the kernel starts on it while the rest is encoded.
+    let limit = Math.min(chunk - 1024, 4096);
     let w = new Writer(chunk);
     let range: BatchRange = { first: 0, last: -1, base: 0, offsets: [], bytes: undefined, items, results };
     const flush = () => {
@@ -359,8 +361,9 @@ export class Connection {
       range.offsets.push(w.length);
       range.last = seq;
       encodeMessage(w, it.spec, NLM_F.NLM_F_REQUEST | (it.flags ?? 0), seq, it.header as never, it.attrs);
-      if (w.length >= chunk - 1024) {
+      if (w.length >= limit) {
         flush();
+        limit = chunk - 1024;
         range = { first: 0, last: -1, base: 0, offsets: [], bytes: undefined, items, results };
         // Let the send start: the kernel works on this datagram while the next is encoded.
         await undefined;

@@ -45,18 +45,28 @@ export function startMessage(w: Writer, type: number, flags: number, seq: number
   const at = w.length;
   w.ensure(NLMSG_HDRLEN);
   const b = w.buf;
-  b.writeUInt32LE(0, at);
-  b.writeUInt16LE(type, at + 4);
-  b.writeUInt16LE(flags, at + 6);
-  b.writeUInt32LE(seq >>> 0, at + 8);
-  b.writeUInt32LE(pid >>> 0, at + 12);
+  b.fill(0, at, at + 4);
+  b[at + 4] = type & 0xff;
+  b[at + 5] = (type >>> 8) & 0xff;
+  b[at + 6] = flags & 0xff;
+  b[at + 7] = (flags >>> 8) & 0xff;
+  putU32(b, at + 8, seq);
+  putU32(b, at + 12, pid);
   w.length += NLMSG_HDRLEN;
   return at;
 }
 
+/** Stores v as a little-endian u32 (byte stores: no range checks on values past 2^31). */
+function putU32(b: Buffer, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+  b[at + 2] = (v >>> 16) & 0xff;
+  b[at + 3] = (v >>> 24) & 0xff;
+}
+
 /** Patches nlmsg_len of the message started at `at` and pads to 4 bytes. */
 export function endMessage(w: Writer, at: number): void {
-  w.buf.writeUInt32LE(w.length - at, at);
+  putU32(w.buf, at, w.length - at);
   w.pad();
 }
 

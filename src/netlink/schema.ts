@@ -118,40 +118,22 @@ export class AttrSet<V extends object = Record<string, unknown>> implements Code
     return d;
   }
 
+  private compiledEncoder?: SetEncoder;
+
   encode(w: Writer, v: V, name: string, ctx: DecodeContext = {}): void {
     if (typeof v !== 'object' || v === null)
       throw new ValidationError(name, v, `expected ${this.typeName} attributes`);
-    const o = v as Record<string, unknown>;
+    this.compiledEncoder ??= compileSetEncoder(this);
+    this.compiledEncoder(w, v, name, ctx);
+  }
+
+  /** Throws the error of the first key of `o` this set does not declare (the encoder found one). */
+  unknownKey(o: Record<string, unknown>, name: string): never {
     for (const k of Object.keys(o)) {
       if (k !== 'unknownAttrs' && !this.byKey.has(k) && o[k] !== undefined)
         throw new ValidationError(`${name}.${k}`, o[k], `${this.typeName} has no such attribute`);
     }
-    for (const d of this.defs) {
-      const x = o[d.key];
-      if (x === undefined) continue;
-      const codec = d.codec.kind === 'selector' ? (d.codec as SelectorCodec).pick(o, ctx) : d.codec;
-      const type = d.type | (isNestedKind(codec) ? NLA_F_NESTED : 0);
-      if (d.multi) {
-        if (!Array.isArray(x)) throw new ValidationError(d.name, x, 'expected an array (attribute repeats)');
-        for (const item of x) {
-          const at = w.startAttr(type);
-          codec.encode(w, item, d.name, ctx);
-          w.endAttr(at);
-        }
-      } else {
-        const at = w.startAttr(type);
-        codec.encode(w, x, d.name, ctx);
-        w.endAttr(at);
-      }
-    }
-    const unknown = o.unknownAttrs as RawAttr[] | undefined;
-    if (unknown) {
-      for (const u of unknown) {
-        const at = w.startAttr(u.type | u.flags);
-        w.raw(u.data);
-        w.endAttr(at);
-      }
-    }
+    throw new Error(`${this.typeName}: no unknown key after all`);
   }
 
   toJSON(v: V): Json {
@@ -445,6 +427,48 @@ export function indexedArray<T>(element: Codec<T>, first = 0): ArrayCodec<T> {
       return j.map((x) => element.fromJSON(x, name));
     },
   };
+}
+
+type SetEncoder = (w: Writer, v: object, name: string, ctx: DecodeContext) => void;
+
+/**
+ * Generates a set's encoder: first a check that every key the value sets is declared (as the
+ * declaration-driven loop did), then one block per declared attribute, in declaration order, that
+ * loads its key and writes it when set. No key lists, maps or closures per value.
+ */
+function compileSetEncoder(set: AttrSet<object>): SetEncoder {
+  const known = new Set(set.defs.map((d) => d.key));
+  const blocks = set.defs.map((d, i) => {
+    const key = JSON.stringify(d.key);
+    const nm = JSON.stringify(d.name);
+    const sel = d.codec.kind === 'selector';
+    const codec = sel ? `c${i}` : `c[${i}]`;
+    const type = sel
+      ? `${d.type} | (h.nested(c${i}) ? ${NLA_F_NESTED} : 0)`
+      : String(d.type | (isNestedKind(d.codec) ? NLA_F_NESTED : 0));
+    const one = (v: string) =>
+      `{ const at = w.startAttr(${type}); ${codec}.encode(w, ${v}, ${nm}, ctx); w.endAttr(at); }`;
+    const pick = sel ? `const c${i} = c[${i}].pick(o, ctx);` : '';
+    const body = d.multi
+      ? `if (!Array.isArray(x)) throw new h.ValidationError(${nm}, x, 'expected an array (attribute repeats)');
+         for (const item of x) ${one('item')}`
+      : one('x');
+    return `x = o[${key}]; if (x !== undefined) { ${pick} ${body} }`;
+  });
+  const src = `return function encode(w, o, name, ctx) {
+    for (const k in o) if (!known.has(k) && k !== 'unknownAttrs' && o[k] !== undefined) set.unknownKey(o, name);
+    let x;
+    ${blocks.join('\n')}
+    x = o.unknownAttrs;
+    if (x !== undefined) for (const u of x) { const at = w.startAttr(u.type | u.flags); w.raw(u.data); w.endAttr(at); }
+  };`;
+  const h = { ValidationError, nested: isNestedKind };
+  return new Function('c', 'h', 'known', 'set', src)(
+    set.defs.map((d) => d.codec),
+    h,
+    known,
+    set,
+  );
 }
 
 /** What inline codec expressions (Codec.inline) may use, as `h`. */

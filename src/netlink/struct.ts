@@ -209,6 +209,7 @@ export function struct<const F extends readonly FieldSpec[]>(
     return typeof j === 'number' ? j : Number(j);
   };
   const full = compileStructDecoder(fields);
+  const encodeFull = compileStructEncoder(fields);
   const codec: StructCodec<StructValue<F>> = {
     kind: 'struct',
     typeName: cName,
@@ -226,8 +227,7 @@ export function struct<const F extends readonly FieldSpec[]>(
     },
     encode(w, v, name) {
       if (typeof v !== 'object' || v === null) throw new ValidationError(name, v, `expected ${cName} fields`);
-      const o = v as Record<string, unknown>;
-      for (const f of fields) write(w, f, f.key === null ? undefined : o[f.key], name);
+      encodeFull(w, v as Record<string, unknown>, name);
     },
     describe(buf, off, len) {
       const out: Record<string, Json> = {};
@@ -299,6 +299,53 @@ function readExpr(f: Field): string {
       return `new Uint8Array(b.subarray(${at}, ${at} + ${f.size}))`;
   }
 }
+
+/**
+ * An encoder of the whole struct: integer fields are checked and stored inline, in order (the same
+ * checks and messages as `write`); other fields go through `write`.
+ */
+function compileStructEncoder(
+  fields: readonly Field[],
+): (w: Writer, o: Record<string, unknown>, name: string) => void {
+  const lines = fields.map((f, i) => {
+    const value = f.key === null ? 'undefined' : `o[${JSON.stringify(f.key)}]`;
+    const store = STORE[f.type];
+    if (store === undefined) return `w.length = at + ${f.offset}; write(w, F[${i}], ${value}, name);`;
+    const [min, max] = LIMITS[f.type];
+    const field = JSON.stringify(`.${f.key ?? f.cName}`);
+    const why = JSON.stringify(`expected ${f.type} (${min}..${max})`);
+    return `x = ${value};
+      if (x === undefined) x = 0;
+      else if (typeof x !== 'number' || !Number.isInteger(x) || x < ${min} || x > ${max})
+        throw new ValidationError(name + ${field}, x, ${why});
+      ${store('b', `at + ${f.offset}`)};`;
+  });
+  const size = fields.reduce((n, f) => Math.max(n, f.offset + f.size), 0);
+  const src = `return function encode(w, o, name) {
+    const at = w.length;
+    w.ensure(${size});
+    const b = w.buf;
+    let x;
+    ${lines.join('\n')}
+    w.length = at + ${size};
+  };`;
+  return new Function('F', 'write', 'ValidationError', src)(fields, write, ValidationError);
+}
+
+// Stores of a checked integer x, as source.
+const STORE: Partial<Record<FieldType, (b: string, at: string) => string>> = {
+  u8: (b, at) => `${b}[${at}] = x`,
+  s8: (b, at) => `${b}[${at}] = x & 0xff`,
+  u16: (b, at) => `${b}[${at}] = x & 0xff; ${b}[${at} + 1] = x >>> 8`,
+  s16: (b, at) => `${b}[${at}] = x & 0xff; ${b}[${at} + 1] = (x >>> 8) & 0xff`,
+  be16: (b, at) => `${b}[${at}] = x >>> 8; ${b}[${at} + 1] = x & 0xff`,
+  u32: (b, at) =>
+    `${b}[${at}] = x & 0xff; ${b}[${at} + 1] = (x >>> 8) & 0xff; ${b}[${at} + 2] = (x >>> 16) & 0xff; ${b}[${at} + 3] = x >>> 24`,
+  s32: (b, at) =>
+    `${b}[${at}] = x & 0xff; ${b}[${at} + 1] = (x >>> 8) & 0xff; ${b}[${at} + 2] = (x >>> 16) & 0xff; ${b}[${at} + 3] = (x >>> 24) & 0xff`,
+  be32: (b, at) =>
+    `${b}[${at}] = x >>> 24; ${b}[${at} + 1] = (x >>> 16) & 0xff; ${b}[${at} + 2] = (x >>> 8) & 0xff; ${b}[${at} + 3] = x & 0xff`,
+};
 
 /**
  * A decoder for a struct present in full: one object literal, so every decoded struct has the same

@@ -70,9 +70,12 @@ export class Writer {
   startAttr(type: number): number {
     const at = this.length;
     this.ensure(NLA_HDRLEN);
-    this.buf.writeUInt16LE(0, at);
-    this.buf.writeUInt16LE(type & 0xffff, at + 2);
-    this.length += NLA_HDRLEN;
+    const b = this.buf;
+    b[at] = 0;
+    b[at + 1] = 0;
+    b[at + 2] = type & 0xff;
+    b[at + 3] = (type >>> 8) & 0xff;
+    this.length = at + NLA_HDRLEN;
     return at;
   }
   /** Patches nla_len (unpadded, as the kernel does) and pads to 4 bytes. */
@@ -80,7 +83,14 @@ export class Writer {
     const len = this.length - at;
     if (len > 0xffff)
       throw new ValidationError('attribute length', len, 'nla_len is 16 bits (at most 65535)');
-    this.buf.writeUInt16LE(len, at);
-    this.pad();
+    const b = this.buf;
+    b[at] = len & 0xff;
+    b[at + 1] = len >>> 8;
+    const end = (this.length + 3) & ~3;
+    if (end !== this.length) {
+      this.ensure(end - this.length);
+      this.buf.fill(0, this.length, end);
+      this.length = end;
+    }
   }
 }

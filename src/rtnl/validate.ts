@@ -2,8 +2,9 @@
  * Checks of user input made before anything is sent. Each failure is a ValidationError naming the
  * field and the value.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 import { AF } from '../constants/socket.js';
+import { ipv4Value } from '../netlink/address.js';
 import { ValidationError } from '../netlink/errors.js';
 
 /** IFNAMSIZ - 1: the longest interface name. */
@@ -52,7 +53,7 @@ export interface FamilyAddress {
 
 /** Checks an IPv4 or IPv6 address and tells its family. */
 export function validateAddress(v: unknown, field = 'address'): FamilyAddress {
-  if (typeof v === 'string' && isIPv4(v)) return { family: AF.AF_INET, address: v };
+  if (typeof v === 'string' && ipv4Value(v) >= 0) return { family: AF.AF_INET, address: v };
   if (typeof v === 'string' && isIPv6(v) && !v.includes('%')) return { family: AF.AF_INET6, address: v };
   throw new ValidationError(field, v, 'not an IPv4 or IPv6 address');
 }
@@ -67,13 +68,18 @@ export interface Prefix extends FamilyAddress {
 export function parsePrefix(v: unknown, field = 'prefix'): Prefix {
   if (typeof v !== 'string') throw new ValidationError(field, v, 'expected ADDRESS/LENGTH');
   const slash = v.indexOf('/');
-  const addr = slash < 0 ? v : v.slice(0, slash);
-  const fa = validateAddress(addr, field);
-  const max = fa.family === AF.AF_INET ? 32 : 128;
-  if (slash < 0) return { ...fa, prefixlen: max };
-  const lenText = v.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(lenText)) throw new ValidationError(field, v, `prefix length must be 0..${max}`);
-  const prefixlen = Number(lenText);
-  if (prefixlen > max) throw new ValidationError(field, v, `prefix length must be 0..${max}`);
-  return { ...fa, prefixlen };
+  const address = slash < 0 ? v : v.slice(0, slash);
+  const { family } = validateAddress(address, field);
+  const max = family === AF.AF_INET ? 32 : 128;
+  if (slash < 0) return { family, address, prefixlen: max };
+  // One to three decimal digits, at most max.
+  const digits = v.length - slash - 1;
+  let prefixlen = digits >= 1 && digits <= 3 ? 0 : -1;
+  for (let i = slash + 1; i < v.length && prefixlen >= 0; i++) {
+    const c = v.charCodeAt(i) - 48;
+    prefixlen = c >= 0 && c <= 9 ? prefixlen * 10 + c : -1;
+  }
+  if (prefixlen < 0 || prefixlen > max)
+    throw new ValidationError(field, v, `prefix length must be 0..${max}`);
+  return { family, address, prefixlen };
 }

@@ -10,7 +10,14 @@ import { ValidationError } from '../../netlink/errors.js';
 import { convertEntries, type Message } from '../../netlink/message.js';
 import { NetlinkError } from '../../netlink/netlink-error.js';
 import { checkDev, type DevRef, resolveDev } from '../addr/dev.js';
-import { parsePrefix, validateAddress, validateInt, validateU32, validateWeight } from '../validate.js';
+import {
+  type Prefix,
+  parsePrefix,
+  validateAddress,
+  validateInt,
+  validateU32,
+  validateWeight,
+} from '../validate.js';
 import {
   type MetricsAttrs,
   metricsAttrs,
@@ -280,9 +287,9 @@ function gatewayAttrs(family: number, via: string, field: string): { gateway: st
   throw new ValidationError(field, via, 'an IPv6 route needs an IPv6 gateway');
 }
 
-function familyOfInput(r: RouteInput): number {
-  if (r.dst !== 'default') {
-    const f = parsePrefix(r.dst, 'dst').family;
+function familyOfInput(r: RouteInput, dst: Prefix | undefined): number {
+  if (dst !== undefined) {
+    const f = dst.family;
     if (r.family !== undefined && familyNumber(r.family) !== f)
       throw new ValidationError('family', r.family, `not the family of dst ${r.dst}`);
     return f;
@@ -305,11 +312,11 @@ export function buildRoute(
   devIndex: (dev: DevRef, field: string) => number,
 ): RouteRequest {
   if (typeof r !== 'object' || r === null) throw new ValidationError('route', r, 'expected a route');
-  const family = familyOfInput(r);
+  const d = r.dst === 'default' ? undefined : parsePrefix(r.dst, 'dst');
+  const family = familyOfInput(r, d);
   const attrs: RouteAttrs = {};
   let dstLen = 0;
-  if (r.dst !== 'default') {
-    const d = parsePrefix(r.dst, 'dst');
+  if (d !== undefined) {
     dstLen = d.prefixlen;
     attrs.dst = d.address;
   }
