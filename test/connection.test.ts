@@ -5,7 +5,7 @@ import { NLM_F } from '../src/constants/netlink.js';
 import { RTM } from '../src/constants/rtnetlink.js';
 import { binary, string, u32 } from '../src/netlink/codec.js';
 import { Connection } from '../src/netlink/connection.js';
-import { ClosedError } from '../src/netlink/errors.js';
+import { ClosedError, ValidationError } from '../src/netlink/errors.js';
 import { Protocol } from '../src/netlink/message.js';
 import { NetlinkError } from '../src/netlink/netlink-error.js';
 import { attrSet, selector } from '../src/netlink/schema.js';
@@ -145,6 +145,50 @@ describe('Connection against the kernel', () => {
       expect(res[40]).toBeInstanceOf(NetlinkError);
       expect((res[40] as NetlinkError).code).toBe('ENODEV');
       expect((await c.dump(GET, {}, {})).length).toBe(1);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('batch encodes every item before it sends anything; batchOf makes items on demand and maps errors back', async () => {
+    const c = Connection.open(proto, { netns: ns.name, maxDatagram: 8192 });
+    try {
+      const create = (n: string) => ({
+        spec: NEW,
+        header: {},
+        attrs: { ifname: n, linkinfo: { kind: 'bridge' } },
+        flags: NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL,
+      });
+      // Enough items for several datagrams, the last one unencodable (an MTU past u32).
+      const items = [
+        ...Array.from({ length: 300 }, (_, i) => create(`nlwb${i}`)),
+        { spec: NEW, header: {}, attrs: { ifname: 'nlwbad', mtu: 2 ** 32 } },
+      ];
+      const sent = c.socket.stats.sent;
+      await expect(c.batch(items)).rejects.toBeInstanceOf(ValidationError);
+      expect(c.socket.stats.sent).toBe(sent);
+      expect((await c.dump(GET, {}, {})).length).toBe(1);
+
+      // batchOf: 300 creates in small datagrams; two of them collide with an existing name.
+      await c.request(
+        NEW,
+        {},
+        { ifname: 'nlwb7', linkinfo: { kind: 'bridge' } },
+        { flags: NLM_F.NLM_F_CREATE },
+      );
+      const made: number[] = [];
+      const results = await c.batchOf(300, (i) => {
+        made.push(i);
+        return { ...create(i === 250 ? 'nlwb7' : `nlwb${i}`), context: `item ${i}` };
+      });
+      expect(c.socket.stats.sent - sent).toBeGreaterThan(3);
+      const failed = results.flatMap((r, i) => (r ? [i] : []));
+      expect(failed).toEqual([7, 250]);
+      expect(results[250]?.code).toBe('EEXIST');
+      expect(results[250]?.message).toMatch(/^item 250: RTM_NEWLINK: EEXIST/);
+      // Each item made once to be sent, and again for its error.
+      expect(made.length).toBe(302);
+      expect((await c.dump(GET, {}, {})).length).toBe(300);
     } finally {
       await c.close();
     }

@@ -120,7 +120,14 @@ describe('faults', () => {
       await rt.links.create({ name: 'v0', kind: 'veth', peer: { name: 'v1' }, up: true });
       await rt.links.setUp('v1');
       await rt.addresses.add('v0', '10.0.0.1/24');
-      const before = await state();
+      // Let the kernel settle first (carrier, IPv6 DAD finishing): the same state twice, 300 ms apart.
+      let before = await state();
+      for (let i = 0; i < 20; i++) {
+        await sleep(300);
+        const again = await state();
+        if (again === before) break;
+        before = again;
+      }
       // The kernel (veth_newlink) cannot bring a peer up before it is paired: ENOTCONN, and it
       // unregisters both ends.
       await expect(

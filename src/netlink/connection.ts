@@ -101,7 +101,7 @@ interface BatchRange {
   base: number;
   offsets: number[];
   bytes: Buffer | undefined;
-  items: readonly BatchItem[];
+  item: (i: number) => BatchItem;
   results: BatchResult[];
 }
 
@@ -309,17 +309,46 @@ export class Connection {
   /**
    * Sends many requests pipelined: without per-request acks, packed into few datagrams, each
    * followed by an acked NLMSG_NOOP as a barrier. The kernel reports every failure; the rest succeeded.
-   * Resolves with one result per item, in order.
+   * Resolves with one result per item, in order. Every item is encoded before anything is sent, so
+   * an item that cannot be encoded throws ValidationError and nothing is sent.
    */
   async batch(items: readonly BatchItem[], opts: { acks?: boolean } = {}): Promise<BatchResult[]> {
     if (opts.acks) return this.batchAcked(items);
-    const results: BatchResult[] = new Array(items.length).fill(undefined);
+    return this.pipeline(items.length, (i) => items[i], false);
+  }
+
+  /**
+   * Like {@link batch}, for large batches: item `i` is made by `item(i)` when it is encoded (and
+   * again if it fails, for its error), and datagrams go out as they fill, so the kernel works while
+   * the rest is encoded and no list of requests is kept. Validate the items first: one that cannot
+   * be encoded throws ValidationError after the datagrams before it were sent.
+   */
+  batchOf(count: number, item: (i: number) => BatchItem): Promise<BatchResult[]> {
+    return this.pipeline(count, item, true);
+  }
+
+  private async pipeline(
+    count: number,
+    item: (i: number) => BatchItem,
+    stream: boolean,
+  ): Promise<BatchResult[]> {
+    const results: BatchResult[] = new Array(count).fill(undefined);
     const waits: Promise<unknown>[] = [];
+    const sends: (() => void)[] = [];
     const chunk = Math.min(this.maxDatagram, 64 * 1024);
     // The first datagram is small, so the kernel starts on it while the rest is encoded.
-    let limit = Math.min(chunk - 1024, 4096);
+    let limit = stream ? Math.min(chunk - 1024, 4096) : chunk - 1024;
     let w = new Writer(chunk);
-    let range: BatchRange = { first: 0, last: -1, base: 0, offsets: [], bytes: undefined, items, results };
+    const empty = (): BatchRange => ({
+      first: 0,
+      last: -1,
+      base: 0,
+      offsets: [],
+      bytes: undefined,
+      item,
+      results,
+    });
+    let range = empty();
     const flush = () => {
       const seq = this.nextSeq();
       const at = startMessage(w, NLMSG.NLMSG_NOOP, NLM_F.NLM_F_REQUEST | NLM_F.NLM_F_ACK, seq);
@@ -328,48 +357,63 @@ export class Connection {
       range.bytes = bytes;
       range.offsets.push(at);
       const r = range;
-      if (r.last >= r.first) this.ranges.add(r);
-      waits.push(
-        new Promise((resolve, reject) => {
-          const b = this.newPending(
-            seq,
-            { name: 'NLMSG_NOOP' } as MessageSpec,
-            bytes.subarray(at),
-            false,
-            'batch barrier',
-            resolve,
-            reject,
-          );
-          b.resolve = (x) => {
-            this.ranges.delete(r);
-            resolve(x);
-          };
-          b.reject = (e) => {
-            this.ranges.delete(r);
-            reject(e);
-          };
-          this.enqueue({ bytes, pendings: [b] }, false);
-        }),
-      );
+      sends.push(() => {
+        if (r.last >= r.first) this.ranges.add(r);
+        waits.push(
+          new Promise((resolve, reject) => {
+            const b = this.newPending(
+              seq,
+              { name: 'NLMSG_NOOP' } as MessageSpec,
+              bytes.subarray(at),
+              false,
+              'batch barrier',
+              resolve,
+              reject,
+            );
+            b.resolve = (x) => {
+              this.ranges.delete(r);
+              resolve(x);
+            };
+            b.reject = (e) => {
+              this.ranges.delete(r);
+              reject(e);
+            };
+            this.enqueue({ bytes, pendings: [b] }, false);
+          }),
+        );
+      });
       w = new Writer(chunk);
     };
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i];
-      const seq = this.nextSeq();
-      if (range.last < range.first)
-        range = { first: seq, last: seq - 1, base: i, offsets: [], bytes: undefined, items, results };
-      range.offsets.push(w.length);
-      range.last = seq;
-      encodeMessage(w, it.spec, NLM_F.NLM_F_REQUEST | (it.flags ?? 0), seq, it.header as never, it.attrs);
-      if (w.length >= limit) {
-        flush();
-        limit = chunk - 1024;
-        range = { first: 0, last: -1, base: 0, offsets: [], bytes: undefined, items, results };
-        // Let the send start: the kernel works on this datagram while the next is encoded.
-        await undefined;
+    const send = () => {
+      for (const f of sends) f();
+      sends.length = 0;
+    };
+    try {
+      for (let i = 0; i < count; i++) {
+        const it = item(i);
+        const seq = this.nextSeq();
+        if (range.last < range.first) range = { ...empty(), first: seq, last: seq - 1, base: i };
+        range.offsets.push(w.length);
+        range.last = seq;
+        encodeMessage(w, it.spec, NLM_F.NLM_F_REQUEST | (it.flags ?? 0), seq, it.header as never, it.attrs);
+        if (w.length >= limit) {
+          flush();
+          limit = chunk - 1024;
+          range = empty();
+          if (stream) {
+            send();
+            // Let the send start: the kernel works on this datagram while the next is encoded.
+            await undefined;
+          }
+        }
       }
+    } catch (e) {
+      // Nothing more is sent; wait for what was, so no barrier is left behind.
+      await Promise.allSettled(waits);
+      throw e;
     }
-    if (range.last >= range.first || waits.length === 0) flush();
+    if (range.last >= range.first || (waits.length === 0 && sends.length === 0)) flush();
+    send();
     await Promise.all(waits);
     return results;
   }
@@ -597,7 +641,7 @@ export class Connection {
       if (k > (r.last - r.first) >>> 0) continue;
       const e = decodeError(buf, off, nl);
       if (e.error === 0) return true;
-      const it = r.items[r.base + k];
+      const it = r.item(r.base + k);
       const bytes = (r.bytes as Buffer).subarray(r.offsets[k], r.offsets[k + 1]);
       const p = { seq: nl.seq, spec: it.spec, request: bytes, context: it.context } as Pending;
       r.results[r.base + k] = this.netlinkError(p, -e.error, e.extAck);

@@ -25,10 +25,18 @@ export class ValidationError extends NlwireError {
   readonly field: string;
   /** The rejected value, as given. */
   readonly value: unknown;
+  /** Why it was rejected. */
+  readonly reason: string;
   constructor(field: string, value: unknown, reason: string) {
     super(`invalid ${field} ${formatValue(value)}: ${reason}`);
     this.field = field;
     this.value = value;
+    this.reason = reason;
+  }
+
+  /** The same error for an item of a list: field `dst` of item 3 of `routes` becomes `routes[3].dst`. */
+  within(list: string, index: number): ValidationError {
+    return new ValidationError(`${list}[${index}].${this.field}`, this.value, this.reason);
   }
 }
 

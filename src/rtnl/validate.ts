@@ -83,3 +83,18 @@ export function parsePrefix(v: unknown, field = 'prefix'): Prefix {
     throw new ValidationError(field, v, `prefix length must be 0..${max}`);
   return { family, address, prefixlen };
 }
+
+/**
+ * Checks every item of a list before anything is sent: `check` throws ValidationError for a bad
+ * item, which comes out naming it (`routes[3].dst`).
+ */
+export function checkEach<T>(list: readonly T[], name: string, check: (item: T, i: number) => void): void {
+  if (!Array.isArray(list)) throw new ValidationError(name, list, 'expected an array');
+  for (let i = 0; i < list.length; i++) {
+    try {
+      check(list[i], i);
+    } catch (e) {
+      throw e instanceof ValidationError ? e.within(name, i) : e;
+    }
+  }
+}

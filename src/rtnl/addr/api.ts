@@ -6,7 +6,7 @@ import { NLM_F } from '../../constants/netlink.js';
 import { RT_SCOPE } from '../../constants/rtnetlink.js';
 import { AF } from '../../constants/socket.js';
 import { formatIPv4, parseIP, parseIPv4 } from '../../netlink/address.js';
-import type { Connection } from '../../netlink/connection.js';
+import type { BatchResult, Connection } from '../../netlink/connection.js';
 import { ValidationError } from '../../netlink/errors.js';
 import { convertEntries, type Message } from '../../netlink/message.js';
 import { NetlinkError } from '../../netlink/netlink-error.js';
@@ -18,7 +18,7 @@ import {
   scopeNumber,
   suffixNames,
 } from '../route/names.js';
-import { parsePrefix, validateAddress, validateU32 } from '../validate.js';
+import { checkEach, parsePrefix, validateAddress, validateU32 } from '../validate.js';
 import type { AddrAttrs } from './attrs.js';
 import { type DevRef, resolveDev } from './dev.js';
 import { type AddrFlag, addrFlagBits, addrFlagNames, type SettableAddrFlag } from './flags.js';
@@ -265,6 +265,30 @@ export class Addresses {
   /** Adds an address (`ip address add PREFIX dev DEV ...`); EEXIST if it is there already. */
   async add(dev: DevRef, prefix: string, opts: AddressOptions = {}): Promise<void> {
     await this.modify('add', dev, prefix, opts, NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL);
+  }
+
+  /**
+   * Adds many addresses to one interface in one pipelined batch (`ip -batch` of `address add`
+   * lines, without an ack each). Every prefix is checked, and the interface looked up, before
+   * anything is sent: a bad one throws ValidationError naming it (`prefixes[3].address`) and nothing
+   * changes. Resolves with one result per prefix, in order: undefined when added, the kernel's
+   * NetlinkError when refused (EEXIST...; the others are added all the same).
+   */
+  async addMany(dev: DevRef, prefixes: readonly string[], opts: AddressOptions = {}): Promise<BatchResult[]> {
+    checkEach(prefixes, 'prefixes', (p) => buildAddress(1, p, opts));
+    const context = `address add dev ${devText(dev)}`;
+    const index = await resolveDev(this.conn, dev, context);
+    const flags = NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL;
+    return this.conn.batchOf(prefixes.length, (i) => {
+      const req = buildAddress(index, prefixes[i], opts);
+      return {
+        spec: rtmNewAddr,
+        header: req.header,
+        attrs: req.attrs,
+        flags,
+        context: `address add ${prefixes[i]} dev ${devText(dev)}`,
+      };
+    });
   }
 
   /** Adds an address or changes the one there (`ip address replace`). */

@@ -6,14 +6,14 @@ import { IFF } from '../../constants/if.js';
 import { NLM_F } from '../../constants/netlink.js';
 import { RTEXT_FILTER, RTM } from '../../constants/rtnetlink.js';
 import { AF } from '../../constants/socket.js';
-import { Connection } from '../../netlink/connection.js';
+import { type BatchResult, Connection } from '../../netlink/connection.js';
 import { ValidationError } from '../../netlink/errors.js';
 import { encodeMessage, type Message, type MessageSpec } from '../../netlink/message.js';
 import { NetlinkError } from '../../netlink/netlink-error.js';
 import { Writer } from '../../netlink/writer.js';
 import type { NetnsHandle } from '../../netns/ref.js';
 import { rtnetlink } from '../protocol.js';
-import { IFNAME_MAX, validateInt } from '../validate.js';
+import { checkEach, IFNAME_MAX, validateInt } from '../validate.js';
 import type { LinkAttrs } from './attrs.js';
 import { type ChangeLinkOptions, planChange } from './change.js';
 import { type CreateLinkOptions, type PlannedRequest, planCreate } from './create.js';
@@ -167,6 +167,88 @@ export class Links {
     } finally {
       await other.close();
     }
+  }
+
+  /**
+   * Creates many links in pipelined batches (`ip -batch` of `link add` lines, without an ack or
+   * echo each). Every item is checked, and the links it names looked up, before anything is sent: a
+   * bad one throws ValidationError naming it (`links[3].mtu`) and nothing changes. An item that
+   * names a link made by an earlier item (as `master`, say) goes in a second batch, once that link
+   * exists. Resolves with one result per item, in order: undefined when created, the NetlinkError
+   * when refused (the others are created all the same).
+   */
+  async createMany(list: readonly CreateLinkOptions[]): Promise<BatchResult[]> {
+    const plans: PlannedRequest[] = [];
+    checkEach(list, 'links', (o) => {
+      if ((o as DryRun).dryRun)
+        throw new ValidationError('dryRun', true, 'createMany sends; use create for a dry run');
+      const p = planCreate(o);
+      this.check(RTM_NEWLINK, p);
+      plans.push(p);
+    });
+    // Which item makes each name, so items naming a link made here go after it.
+    const maker = new Map<string, number>();
+    plans.forEach((p, i) => {
+      maker.set(p.attrs.ifname as string, i);
+      const peer = (p.attrs.linkinfo?.data as { peer?: { attrs?: LinkAttrs } } | undefined)?.peer;
+      if (typeof peer?.attrs?.ifname === 'string') maker.set(peer.attrs.ifname, i);
+    });
+    const wave: number[] = plans.map(() => 0);
+    plans.forEach((p, i) => {
+      for (const n of p.plan.pendingNames) {
+        const j = maker.get(n);
+        if (j !== undefined && j < i) wave[i] = Math.max(wave[i], wave[j] + 1);
+        else if (j !== undefined)
+          throw new ValidationError(`links[${i}]`, n, 'names a link made by a later item');
+      }
+    });
+    const results: BatchResult[] = new Array(list.length).fill(undefined);
+    const indexes = new Map<string, number>();
+    const lookup = async (n: string, field: string, context: string): Promise<number> => {
+      let x = indexes.get(n);
+      if (x === undefined) {
+        x = await this.index(n, `${context}: ${field}`);
+        indexes.set(n, x);
+      }
+      return x;
+    };
+    const last = Math.max(0, ...wave);
+    for (let w = 0; w <= last; w++) {
+      const items: number[] = [];
+      for (let i = 0; i < plans.length; i++) {
+        if (wave[i] !== w) continue;
+        const context = `link add ${plans[i].attrs.ifname as string}`;
+        try {
+          await plans[i].plan.resolve((n, field) => lookup(n, field, context));
+          items.push(i);
+        } catch (e) {
+          // Before the first batch, a missing link stops everything; after, it fails its item.
+          if (w === 0 || !(e instanceof NetlinkError)) throw e;
+          results[i] = e;
+        }
+      }
+      const handles: NetnsHandle[] = [];
+      try {
+        for (const i of items) handles.push(...plans[i].plan.open());
+        const done = await this.conn.batchOf(items.length, (k) => {
+          const p = plans[items[k]];
+          const context = `link add ${p.attrs.ifname as string}`;
+          return {
+            spec: RTM_NEWLINK,
+            header: p.header,
+            attrs: p.attrs,
+            flags: NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL,
+            context,
+          };
+        });
+        done.forEach((r, k) => {
+          results[items[k]] = r;
+        });
+      } finally {
+        close(handles);
+      }
+    }
+    return results;
   }
 
   /**

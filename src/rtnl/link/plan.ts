@@ -107,6 +107,11 @@ export class Plan {
     this.spaces.push({ ref: checkNetnsRef(ref, field), set });
   }
 
+  /** The names still to be looked up. */
+  get pendingNames(): string[] {
+    return this.refs.map((r) => r.name);
+  }
+
   /** Whether names remain to be looked up. */
   get unresolved(): boolean {
     return this.refs.length > 0;

@@ -5,12 +5,13 @@
 import { NLM_F } from '../../constants/netlink.js';
 import { RT_SCOPE, RT_TABLE, RTM_F, RTN, RTNH_F, RTPROT } from '../../constants/rtnetlink.js';
 import { AF } from '../../constants/socket.js';
-import type { Connection } from '../../netlink/connection.js';
+import type { BatchResult, Connection } from '../../netlink/connection.js';
 import { ValidationError } from '../../netlink/errors.js';
 import { convertEntries, type Message } from '../../netlink/message.js';
 import { NetlinkError } from '../../netlink/netlink-error.js';
 import { checkDev, type DevRef, resolveDev } from '../addr/dev.js';
 import {
+  checkEach,
   type Prefix,
   parsePrefix,
   validateAddress,
@@ -572,6 +573,38 @@ export class Routes {
   /** Adds a route (`ip route add`); EEXIST if it is there already. */
   add(route: RouteInput): Promise<void> {
     return this.modify('add', route, NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL);
+  }
+
+  /**
+   * Adds many routes in one pipelined batch (`ip -batch` of `route add` lines, without an ack per
+   * route). Every route is checked, and its interfaces looked up, before anything is sent: a bad
+   * one throws ValidationError naming it (`routes[3].dst`) and nothing changes. Resolves with one
+   * result per route, in order: undefined when added, the kernel's NetlinkError when refused (the
+   * others are added all the same).
+   */
+  async addMany(routes: readonly RouteInput[]): Promise<BatchResult[]> {
+    const devs = new Map<DevRef, number>();
+    checkEach(routes, 'routes', (r) => {
+      buildRoute('add', r, (dev, field) => {
+        checkDev(dev, field);
+        devs.set(dev, 0);
+        return 1;
+      });
+    });
+    for (const dev of devs.keys()) devs.set(dev, await resolveDev(this.conn, dev, 'route add'));
+    const flags = NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL;
+    return this.conn.batchOf(routes.length, (i) => {
+      const r = routes[i];
+      const req = buildRoute('add', r, (dev) => devs.get(dev) as number);
+      const table = r.table === undefined ? '' : ` table ${r.table}`;
+      return {
+        spec: rtmNewRoute,
+        header: req.header,
+        attrs: req.attrs,
+        flags,
+        context: `route add ${r.dst}${table}`,
+      };
+    });
   }
 
   /** Adds a route or replaces the one there (`ip route replace`). */
