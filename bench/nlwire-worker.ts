@@ -7,16 +7,14 @@
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
-import { NLM_F } from '../src/constants/netlink.js';
-import { type BatchItem, type BatchResult, Connection } from '../src/netlink/connection.js';
+import { type BatchResult, Connection } from '../src/netlink/connection.js';
 import { Addresses, buildAddress } from '../src/rtnl/addr/api.js';
-import { rtmDelAddr, rtmNewAddr } from '../src/rtnl/addr/messages.js';
+import { rtmDelAddr } from '../src/rtnl/addr/messages.js';
 import { Links } from '../src/rtnl/link/api.js';
-import { type CreateLinkOptions, planCreate } from '../src/rtnl/link/create.js';
-import { RTM_DELLINK, RTM_NEWLINK } from '../src/rtnl/link/messages.js';
+import { RTM_DELLINK } from '../src/rtnl/link/messages.js';
 import { rtnetlink } from '../src/rtnl/protocol.js';
 import { buildRoute, Routes } from '../src/rtnl/route/api.js';
-import { rtmDelRoute, rtmNewRoute } from '../src/rtnl/route/messages.js';
+import { rtmDelRoute } from '../src/rtnl/route/messages.js';
 import { timeDecode } from './decode.js';
 import type {
   W1Params,
@@ -28,8 +26,6 @@ import type {
   WorkerResult,
 } from './lib/params.js';
 import { peakRssKiB } from './lib/rss.js';
-
-const CREATE = NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL;
 
 /** Where to write a CPU profile of each phase (WorkerParams.profileDir), if anywhere. */
 let profileDir: string | undefined;
@@ -75,19 +71,6 @@ function check(results: BatchResult[]): void {
   if (failed.length) throw new Error(`${failed.length} of ${results.length} requests failed: ${failed[0]}`);
 }
 
-/** An RTM_NEWLINK batch item from Links.create's options (planCreate checks them, as create does). */
-function createItem(opts: CreateLinkOptions): BatchItem {
-  const p = planCreate(opts);
-  if (p.plan.unresolved) throw new Error(`${opts.name}: give indexes, not names, in a batch`);
-  return {
-    spec: RTM_NEWLINK,
-    header: p.header,
-    attrs: p.attrs,
-    flags: CREATE,
-    context: `link add ${opts.name}`,
-  };
-}
-
 function open(ns: string): Connection {
   return Connection.open(rtnetlink, { netns: ns });
 }
@@ -96,11 +79,9 @@ async function w1(p: W1Params): Promise<Record<string, number>> {
   const conn = open(p.ns);
   const links = new Links(conn);
   const create = () =>
-    conn
-      .batch(
-        p.names.map((name, i) =>
-          createItem({ kind: 'veth', name, group: p.group, peer: { name: p.peers[i] } }),
-        ),
+    links
+      .createMany(
+        p.names.map((name, i) => ({ kind: 'veth', name, group: p.group, peer: { name: p.peers[i] } })),
       )
       .then(check);
   const m: Record<string, number> = {};
@@ -147,21 +128,7 @@ async function w3(p: W3Params): Promise<Record<string, number>> {
   };
   const m: Record<string, number> = {};
   m.add = await timed(
-    () =>
-      conn
-        .batch(
-          p.prefixes.map((dst) => {
-            const r = buildRoute('add', { dst, via: p.gateway }, noDev);
-            return {
-              spec: rtmNewRoute,
-              header: r.header,
-              attrs: r.attrs,
-              flags: CREATE,
-              context: `route add ${dst}`,
-            };
-          }),
-        )
-        .then(check),
+    () => routes.addMany(p.prefixes.map((dst) => ({ dst, via: p.gateway }))).then(check),
     'add',
   );
   m.dump = await meanOf(p.dumps, 'dump', async () => {
@@ -192,19 +159,9 @@ async function w4(p: W4Params): Promise<Record<string, number>> {
   const m: Record<string, number> = {};
   let index = 0;
   m.add = await timed(async () => {
-    index = await new Links(conn).index(p.dev);
-    const items = p.prefixes.map((prefix) => {
-      const r = buildAddress(index, prefix);
-      return {
-        spec: rtmNewAddr,
-        header: r.header,
-        attrs: r.attrs,
-        flags: CREATE,
-        context: `address add ${prefix}`,
-      };
-    });
-    check(await conn.batch(items));
+    check(await addresses.addMany(p.dev, p.prefixes));
   }, 'add');
+  index = await new Links(conn).index(p.dev);
   m.dump = await meanOf(p.dumps, 'dump', async () => {
     const all = await addresses.list({ family: 'inet' });
     if (all.length !== p.expect)
@@ -232,19 +189,18 @@ async function w5(p: W5Params): Promise<Record<string, number>> {
   const links = new Links(conn);
   const m: Record<string, number> = {};
   m.create = await timed(async () => {
-    const br = await links.create({ kind: 'bridge', name: p.bridge, up: true });
-    const items = [
-      createItem({
-        kind: 'vxlan',
-        name: p.vxlan,
-        vxlan: { id: p.vni, dstport: p.dstport, local: p.local },
+    const results = await links.createMany([
+      { kind: 'bridge', name: p.bridge, up: true },
+      { kind: 'vxlan', name: p.vxlan, vxlan: { id: p.vni, dstport: p.dstport, local: p.local }, up: true },
+      ...p.ports.map((name, i) => ({
+        kind: 'veth' as const,
+        name,
+        master: p.bridge,
         up: true,
-      }),
-      ...p.ports.map((name, i) =>
-        createItem({ kind: 'veth', name, master: br.index, up: true, peer: { name: p.peers[i] } }),
-      ),
-    ];
-    check(await conn.batch(items));
+        peer: { name: p.peers[i] },
+      })),
+    ]);
+    check(results);
   }, 'create');
   await conn.close();
   return m;

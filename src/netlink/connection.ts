@@ -11,7 +11,7 @@ import { NLM_F, NLMSG } from '../constants/netlink.js';
 import { align } from './align.js';
 import { attrPathAt, describeMessage } from './describe.js';
 import { type EntryReader, ReusableEntryView } from './entry.js';
-import { ClosedError, DecodeError, NlwireError } from './errors.js';
+import { ClosedError, DecodeError, NlwireError, ValidationError } from './errors.js';
 import { endMessage, type NlMsgHeader, readHeader, startMessage } from './header.js';
 import {
   decodeBody,
@@ -74,6 +74,14 @@ export interface BatchItem {
   attrs: object;
   /** What it does, for its error. */
   context?: string;
+}
+
+/** Options of {@link Connection.batch}. */
+export interface BatchOptions {
+  /** One acked request per item instead of a pipeline (slower; for kernels that need it). */
+  acks?: boolean;
+  /** Names the items in a ValidationError: with 'links', IFLA_MTU of item 3 is links[3].IFLA_MTU. */
+  list?: string;
 }
 
 /** Outcome of one batch item: undefined when it succeeded. */
@@ -312,9 +320,9 @@ export class Connection {
    * Resolves with one result per item, in order. Every item is encoded before anything is sent, so
    * an item that cannot be encoded throws ValidationError and nothing is sent.
    */
-  async batch(items: readonly BatchItem[], opts: { acks?: boolean } = {}): Promise<BatchResult[]> {
+  async batch(items: readonly BatchItem[], opts: BatchOptions = {}): Promise<BatchResult[]> {
     if (opts.acks) return this.batchAcked(items);
-    return this.pipeline(items.length, (i) => items[i], false);
+    return this.pipeline(items.length, (i) => items[i], false, opts.list);
   }
 
   /**
@@ -331,6 +339,7 @@ export class Connection {
     count: number,
     item: (i: number) => BatchItem,
     stream: boolean,
+    list?: string,
   ): Promise<BatchResult[]> {
     const results: BatchResult[] = new Array(count).fill(undefined);
     const waits: Promise<unknown>[] = [];
@@ -395,7 +404,11 @@ export class Connection {
         if (range.last < range.first) range = { ...empty(), first: seq, last: seq - 1, base: i };
         range.offsets.push(w.length);
         range.last = seq;
-        encodeMessage(w, it.spec, NLM_F.NLM_F_REQUEST | (it.flags ?? 0), seq, it.header as never, it.attrs);
+        try {
+          encodeMessage(w, it.spec, NLM_F.NLM_F_REQUEST | (it.flags ?? 0), seq, it.header as never, it.attrs);
+        } catch (e) {
+          throw list !== undefined && e instanceof ValidationError ? e.within(list, i) : e;
+        }
         if (w.length >= limit) {
           flush();
           limit = chunk - 1024;

@@ -182,9 +182,7 @@ export class Links {
     checkEach(list, 'links', (o) => {
       if ((o as DryRun).dryRun)
         throw new ValidationError('dryRun', true, 'createMany sends; use create for a dry run');
-      const p = planCreate(o);
-      this.check(RTM_NEWLINK, p);
-      plans.push(p);
+      plans.push(planCreate(o));
     });
     // Which item makes each name, so items naming a link made here go after it.
     const maker = new Map<string, number>();
@@ -201,6 +199,11 @@ export class Links {
         else if (j !== undefined)
           throw new ValidationError(`links[${i}]`, n, 'names a link made by a later item');
       }
+    });
+    // The first batch is encoded whole before it is sent (batch checks it); later ones are checked
+    // now, since by the time they are encoded the first is applied.
+    checkEach(plans, 'links', (p, i) => {
+      if (wave[i] > 0) this.check(RTM_NEWLINK, p);
     });
     const results: BatchResult[] = new Array(list.length).fill(undefined);
     const indexes = new Map<string, number>();
@@ -230,17 +233,16 @@ export class Links {
       const handles: NetnsHandle[] = [];
       try {
         for (const i of items) handles.push(...plans[i].plan.open());
-        const done = await this.conn.batchOf(items.length, (k) => {
-          const p = plans[items[k]];
-          const context = `link add ${p.attrs.ifname as string}`;
-          return {
+        const done = await this.conn.batch(
+          items.map((i) => ({
             spec: RTM_NEWLINK,
-            header: p.header,
-            attrs: p.attrs,
+            header: plans[i].header,
+            attrs: plans[i].attrs,
             flags: NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL,
-            context,
-          };
-        });
+            context: `link add ${plans[i].attrs.ifname as string}`,
+          })),
+          { list: 'links' },
+        );
         done.forEach((r, k) => {
           results[items[k]] = r;
         });
