@@ -45,7 +45,10 @@ export function startMessage(w: Writer, type: number, flags: number, seq: number
   const at = w.length;
   w.ensure(NLMSG_HDRLEN);
   const b = w.buf;
-  b.fill(0, at, at + 4);
+  b[at] = 0;
+  b[at + 1] = 0;
+  b[at + 2] = 0;
+  b[at + 3] = 0;
   b[at + 4] = type & 0xff;
   b[at + 5] = (type >>> 8) & 0xff;
   b[at + 6] = flags & 0xff;

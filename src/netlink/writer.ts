@@ -62,8 +62,12 @@ export class Writer {
   }
   /** Pads with zeros to a 4-byte boundary. */
   pad(): void {
-    const n = align(this.length) - this.length;
-    if (n) this.zeros(n);
+    let n = align(this.length) - this.length;
+    if (n === 0) return;
+    this.ensure(n);
+    // At most 3 bytes: stores, not Buffer#fill (whose argument checks cost more than the work).
+    const b = this.buf;
+    while (n--) b[this.length++] = 0;
   }
 
   /** Starts an attribute header; returns its offset for {@link endAttr}. */
@@ -86,11 +90,6 @@ export class Writer {
     const b = this.buf;
     b[at] = len & 0xff;
     b[at + 1] = len >>> 8;
-    const end = (this.length + 3) & ~3;
-    if (end !== this.length) {
-      this.ensure(end - this.length);
-      this.buf.fill(0, this.length, end);
-      this.length = end;
-    }
+    this.pad();
   }
 }
