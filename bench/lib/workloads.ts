@@ -436,6 +436,12 @@ const w6: Workload = {
   tools: ['nlwire'],
   metrics: () => [
     { key: 'link', label: 'per link: decode + Link object', unit: 'us', tools: ['nlwire'] },
+    {
+      key: 'linkLazy',
+      label: 'per link: as Links.list reads it (the rest on access)',
+      unit: 'us',
+      tools: ['nlwire'],
+    },
     { key: 'linkSchema', label: 'per link: schema decode only', unit: 'us', tools: ['nlwire'] },
     { key: 'route', label: 'per route: decode + Route object', unit: 'us', tools: ['nlwire'] },
     { key: 'routeSchema', label: 'per route: schema decode only', unit: 'us', tools: ['nlwire'] },
