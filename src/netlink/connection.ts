@@ -588,7 +588,7 @@ export class Connection {
         return;
       }
       this.onMessage(buf, p, nl, groups);
-      p += align(nl.len);
+      p += (nl.len + 3) & ~3;
     }
   }
 

@@ -26,17 +26,19 @@ export type MessageKind = 'get' | 'new' | 'del' | 'set' | 'ack' | 'other';
 
 /** Reads a nlmsghdr at off; checks the length fits in [off, end). */
 export function readHeader(buf: Buffer, off: number, end: number): NlMsgHeader {
-  if (off + NLMSG_HDRLEN > end) throw new DecodeError(`nlmsghdr needs 16 bytes, ${end - off} left`, off);
-  const len = buf.readUInt32LE(off);
+  if (off < 0 || off + NLMSG_HDRLEN > end || end > buf.length)
+    throw new DecodeError(`nlmsghdr needs 16 bytes, ${end - off} left`, off);
+  // Byte arithmetic rather than Buffer#readUInt32LE: this runs for every message received.
+  const len = (buf[off] | (buf[off + 1] << 8) | (buf[off + 2] << 16)) + buf[off + 3] * 0x1000000;
   if (len < NLMSG_HDRLEN) throw new DecodeError(`nlmsg_len ${len} is shorter than the header`, off);
   if (off + len > end)
     throw new DecodeError(`nlmsg_len ${len} runs past the datagram (${end - off} left)`, off);
   return {
     len,
-    type: buf.readUInt16LE(off + 4),
-    flags: buf.readUInt16LE(off + 6),
-    seq: buf.readUInt32LE(off + 8),
-    pid: buf.readUInt32LE(off + 12),
+    type: buf[off + 4] | (buf[off + 5] << 8),
+    flags: buf[off + 6] | (buf[off + 7] << 8),
+    seq: (buf[off + 8] | (buf[off + 9] << 8) | (buf[off + 10] << 16)) + buf[off + 11] * 0x1000000,
+    pid: (buf[off + 12] | (buf[off + 13] << 8) | (buf[off + 14] << 16)) + buf[off + 15] * 0x1000000,
   };
 }
 

@@ -75,35 +75,32 @@ function toNumber(
   return v;
 }
 
-// number -> first name, per table, built once (toName runs for every route and address decoded);
+// number -> first name, per table, built once (these run for every route and address decoded);
 // an array for 0..255, which is every rtm_scope, rtm_protocol and rtm_type.
-const reverseTables = new WeakMap<object, (string | undefined)[]>();
-
-function toName<N extends string>(n: number, names: Readonly<Record<N, number>>): N | number {
-  let m = reverseTables.get(names);
-  if (!m) {
-    m = new Array<string | undefined>(256).fill(undefined);
-    for (const [k, v] of Object.entries(names) as [N, number][])
-      if (v >= 0 && v < 256 && m[v] === undefined) m[v] = k;
-    reverseTables.set(names, m);
-  }
-  return ((n >= 0 && n < 256 ? m[n] : undefined) as N | undefined) ?? n;
+function reverseTable<N extends string>(names: Readonly<Record<N, number>>): (N | undefined)[] {
+  const m = new Array<N | undefined>(256).fill(undefined);
+  for (const [k, v] of Object.entries(names) as [N, number][])
+    if (v >= 0 && v < 256 && m[v] === undefined) m[v] = k;
+  return m;
 }
+const SCOPE_NAMES = reverseTable(SCOPES);
+const PROTOCOL_NAMES = reverseTable(PROTOCOLS);
+const ROUTE_TYPE_NAMES = reverseTable(ROUTE_TYPES);
 
 /** A scope's number; throws ValidationError naming `field`. */
 export const scopeNumber = (v: Scope, field = 'scope'): number => toNumber(field, v, SCOPES, 0, 255);
 /** A scope's name, or its number when it has none. */
-export const scopeName = (n: number): Scope => toName(n, SCOPES);
+export const scopeName = (n: number): Scope => SCOPE_NAMES[n] ?? n;
 /** A protocol's number; throws ValidationError naming `field`. */
 export const protocolNumber = (v: Protocol, field = 'protocol'): number =>
   toNumber(field, v, PROTOCOLS, 0, 255);
 /** A protocol's name, or its number when it has none. */
-export const protocolName = (n: number): Protocol => toName(n, PROTOCOLS);
+export const protocolName = (n: number): Protocol => PROTOCOL_NAMES[n] ?? n;
 /** A route type's number; throws ValidationError naming `field`. */
 export const routeTypeNumber = (v: RouteType, field = 'type'): number =>
   toNumber(field, v, ROUTE_TYPES, 0, 255);
 /** A route type's name, or its number when it has none. */
-export const routeTypeName = (n: number): RouteType => toName(n, ROUTE_TYPES);
+export const routeTypeName = (n: number): RouteType => ROUTE_TYPE_NAMES[n] ?? n;
 /** A table's id (1..2^32-1); throws ValidationError naming `field`. */
 export const tableNumber = (v: Table, field = 'table'): number => toNumber(field, v, TABLES, 1, 0xffffffff);
 
