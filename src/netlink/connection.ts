@@ -78,7 +78,7 @@ export interface BatchItem {
 
 /** Options of {@link Connection.batch}. */
 export interface BatchOptions {
-  /** One acked request per item instead of a pipeline (slower; for kernels that need it). */
+  /** Send each item as its own acked request instead of a pipeline (one round trip each: slower). */
   acks?: boolean;
   /** Names the items in a ValidationError: with 'links', IFLA_MTU of item 3 is links[3].IFLA_MTU. */
   list?: string;

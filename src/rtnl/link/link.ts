@@ -57,7 +57,8 @@ export interface SlaveDataMap {
 /**
  * A network device. `attrs`, `data`, `slaveData` and `stats64` are decoded on first access (from a
  * copy of the kernel's bytes): listing thousands of links decodes only the fields above them. They
- * are getters, so a spread (`{ ...link }`) leaves them out; `JSON.stringify` includes them.
+ * are getters, so a spread (`{ ...link }`) or `structuredClone` leaves them out; `JSON.stringify`
+ * includes them.
  */
 export interface Link {
   /** Interface index (ifi_index). */
