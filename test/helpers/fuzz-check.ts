@@ -4,10 +4,31 @@
  * debugger decodes rebuilds byte for byte.
  */
 
+import { RTM } from '../../src/constants/rtnetlink.js';
 import { describeDatagram } from '../../src/netlink/describe.js';
 import { encodeMessageNodes } from '../../src/netlink/encode-tree.js';
+import { type EntryReader, ReusableEntryView } from '../../src/netlink/entry.js';
 import { NlwireError } from '../../src/netlink/errors.js';
-import { decodeBody, isControl, type Protocol, splitMessages } from '../../src/netlink/message.js';
+import {
+  convertEntries,
+  decodeBody,
+  isControl,
+  type Protocol,
+  splitMessages,
+} from '../../src/netlink/message.js';
+import { addressFromMessage } from '../../src/rtnl/addr/api.js';
+import { rtmNewAddr } from '../../src/rtnl/addr/messages.js';
+import { type Link, readLink } from '../../src/rtnl/link/link.js';
+import { rtnetlink } from '../../src/rtnl/protocol.js';
+import { routeFromMessage } from '../../src/rtnl/route/api.js';
+import { rtmNewRoute } from '../../src/rtnl/route/messages.js';
+
+/** The dump readers of the object APIs, by the message type they read. */
+const READERS = new Map<number, EntryReader<unknown>>([
+  [RTM.RTM_NEWLINK, readLink],
+  [RTM.RTM_NEWROUTE, convertEntries(rtmNewRoute, routeFromMessage)],
+  [RTM.RTM_NEWADDR, convertEntries(rtmNewAddr, addressFromMessage)],
+]);
 
 /** Why an input broke a property, or undefined when it kept them all. */
 export function checkDatagram(protocol: Protocol, bytes: Uint8Array): string | undefined {
@@ -21,6 +42,22 @@ export function checkDatagram(protocol: Protocol, bytes: Uint8Array): string | u
   } catch (e) {
     if (!(e instanceof NlwireError))
       return `typed decoder threw ${(e as Error)?.name}: ${(e as Error)?.message}`;
+  }
+  // 1b. So do the readers of the object APIs' dumps (a lazy link included, once its attrs are read).
+  try {
+    const view = new ReusableEntryView();
+    view.datagram(buf);
+    for (const m of splitMessages(buf)) {
+      const read = protocol === rtnetlink ? READERS.get(m.nl.type) : undefined;
+      if (!read) continue;
+      view.off = m.offset;
+      view.nl = m.nl;
+      const x = read(view);
+      if (m.nl.type === RTM.RTM_NEWLINK) void (x as Link | undefined)?.attrs;
+    }
+  } catch (e) {
+    if (!(e instanceof NlwireError))
+      return `dump reader threw ${(e as Error)?.name}: ${(e as Error)?.message}`;
   }
   // 2. The debugger's tree throws only NlwireError, and rebuilds the bytes it decoded.
   let tree: ReturnType<typeof describeDatagram>;
