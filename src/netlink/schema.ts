@@ -129,7 +129,7 @@ export class AttrSet<V extends object = Record<string, unknown>> implements Code
 
   /** Throws the error of the first key of `o` this set does not declare (the encoder found one). */
   unknownKey(o: Record<string, unknown>, name: string): never {
-    for (const k of Object.keys(o)) {
+    for (const k in o) {
       if (k !== 'unknownAttrs' && !this.byKey.has(k) && o[k] !== undefined)
         throw new ValidationError(`${name}.${k}`, o[k], `${this.typeName} has no such attribute`);
     }
