@@ -437,3 +437,23 @@ describe('ipv4Value (the IPv4 parser of every request)', () => {
     );
   });
 });
+
+describe('generated set encoders', () => {
+  it('refuse a key the set does not declare, naming it, before writing anything', () => {
+    const w = new Writer(64);
+    const err = (() => {
+      try {
+        toy.encode(w, { a: 1, nope: 2 } as never, 'toy');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).field).toBe('toy.nope');
+    expect((err as ValidationError).message).toMatch(/T has no such attribute/);
+    expect(w.length).toBe(0);
+    // A key set to undefined is no key at all.
+    toy.encode(w, { a: 1, nope: undefined } as never, 'toy');
+    expect(w.length).toBeGreaterThan(0);
+  });
+});
