@@ -156,48 +156,48 @@ function w5Datagram(bridgeIndex: number): Buffer {
   return Buffer.from(w.bytes());
 }
 
-async function w5Floor(): Promise<void> {
-  const bytes = w5Datagram(1000);
-  const lines = [
-    'link add br0 up type bridge',
-    'link add vx0 up type vxlan id 100 dstport 4789 local 10.0.0.1',
-    ...Array.from({ length: 100 }, (_, i) => `link add b${i} master br0 up type veth peer name c${i}`),
-  ];
-  const file = path.join(os.tmpdir(), `nlw-floor-w5-${process.pid}.batch`);
-  fs.writeFileSync(file, `${lines.join('\n')}\n`);
-  const t: Record<string, number[]> = { raw: [], createMany: [], ip: [] };
+/** The three ways one workload is timed: raw pre-encoded bytes, the library, and `ip -batch FILE`. */
+interface Contenders {
+  /** Sends the pre-encoded requests on `sock` (opened in the namespace); the timed part. */
+  raw(sock: NetlinkSocket): void;
+  /** The library's name for the way it does the work, and the work (throws if an item failed). */
+  lib: [string, (conn: Connection) => Promise<readonly unknown[]>];
+  /** The lines of the `ip -batch` file. */
+  ipLines: string[];
+  /** Prepares a fresh namespace (untimed). */
+  setup?(ns: string): Promise<void>;
+  /** Checks the namespace after a run (untimed). */
+  verify?(ns: string): void;
+}
+
+/** Times each contender `runs` times, alternating, each run in a fresh namespace; medians in ms. */
+async function compare(tag: string, c: Contenders): Promise<Record<'raw' | 'lib' | 'ip', string>> {
+  const file = path.join(os.tmpdir(), `nlw-floor-${tag}-${process.pid}.batch`);
+  fs.writeFileSync(file, `${c.ipLines.join('\n')}\n`);
+  const t: Record<'raw' | 'lib' | 'ip', number[]> = { raw: [], lib: [], ip: [] };
   try {
     for (let r = 0; r < runs; r++) {
-      for (const k of r % 2 ? ['ip', 'createMany', 'raw'] : ['raw', 'createMany', 'ip']) {
-        const ns = await createBenchNetns('floor-w5');
+      for (const k of r % 2 ? (['ip', 'lib', 'raw'] as const) : (['raw', 'lib', 'ip'] as const)) {
+        const ns = await createBenchNetns(`floor-${tag}`);
         try {
+          await c.setup?.(ns);
           let ms: number;
           if (k === 'raw') {
             const sock = NetlinkSocket.open({ protocol: 0, netns: ns });
             const s0 = performance.now();
-            sock.sendSync(bytes);
+            c.raw(sock);
             ms = performance.now() - s0;
             // Every request succeeded: the only reply is the barrier's ack (error 0).
             const d = await sock.recv();
             if (d.data.readUInt16LE(4) !== NLMSG.NLMSG_ERROR || d.data.readInt32LE(16) !== 0)
-              throw new Error('W5 raw: a request failed');
+              throw new Error(`${tag} raw: a request failed`);
             await sock.close();
-          } else if (k === 'createMany') {
+          } else if (k === 'lib') {
             const conn = Connection.open(rtnetlink, { netns: ns });
             const s0 = performance.now();
-            const res = await new Links(conn).createMany([
-              { kind: 'bridge', name: 'br0', up: true },
-              { kind: 'vxlan', name: 'vx0', vxlan: { id: 100, dstport: 4789, local: '10.0.0.1' }, up: true },
-              ...Array.from({ length: 100 }, (_, i) => ({
-                kind: 'veth' as const,
-                name: `b${i}`,
-                peer: { name: `c${i}` },
-                master: 'br0',
-                up: true,
-              })),
-            ]);
+            const res = await c.lib[1](conn);
             ms = performance.now() - s0;
-            if (res.some((x) => x !== undefined)) throw new Error('W5 createMany: a request failed');
+            if (res.some((x) => x !== undefined)) throw new Error(`${tag} ${c.lib[0]}: a request failed`);
             await conn.close();
           } else {
             const s0 = performance.now();
@@ -206,10 +206,7 @@ async function w5Floor(): Promise<void> {
             if (out.status !== 0) throw new Error(`ip -batch: ${out.stderr}`);
           }
           t[k].push(ms);
-          const ports = JSON.parse(
-            spawnSync('ip', ['-n', ns, '-j', 'link', 'show', 'master', 'br0']).stdout.toString(),
-          );
-          if (ports.length !== 100) throw new Error(`W5 ${k}: ${ports.length} ports`);
+          c.verify?.(ns);
         } finally {
           await removeBenchNetns(ns);
         }
@@ -218,9 +215,49 @@ async function w5Floor(): Promise<void> {
   } finally {
     fs.rmSync(file, { force: true });
   }
-  const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)].toFixed(1);
+  const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const raw = med(t.raw);
+  const ip = med(t.ip);
+  return {
+    raw: raw.toFixed(1),
+    lib: med(t.lib).toFixed(1),
+    ip: `${ip.toFixed(1)} ms  (medians of ${runs}; raw/ip ${(raw / ip).toFixed(2)}x)`,
+  };
+}
+
+async function w5Floor(): Promise<void> {
+  const bytes = w5Datagram(1000);
+  const m = await compare('w5', {
+    raw: (sock) => sock.sendSync(bytes),
+    lib: [
+      'createMany',
+      (conn) =>
+        new Links(conn).createMany([
+          { kind: 'bridge', name: 'br0', up: true },
+          { kind: 'vxlan', name: 'vx0', vxlan: { id: 100, dstport: 4789, local: '10.0.0.1' }, up: true },
+          ...Array.from({ length: 100 }, (_, i) => ({
+            kind: 'veth' as const,
+            name: `b${i}`,
+            peer: { name: `c${i}` },
+            master: 'br0',
+            up: true,
+          })),
+        ]),
+    ],
+    ipLines: [
+      'link add br0 up type bridge',
+      'link add vx0 up type vxlan id 100 dstport 4789 local 10.0.0.1',
+      ...Array.from({ length: 100 }, (_, i) => `link add b${i} master br0 up type veth peer name c${i}`),
+    ],
+    verify(ns) {
+      const ports = JSON.parse(
+        spawnSync('ip', ['-n', ns, '-j', 'link', 'show', 'master', 'br0']).stdout.toString(),
+      );
+      if (ports.length !== 100) throw new Error(`W5: ${ports.length} ports`);
+    },
+  });
   console.log(
-    `W5        one sendto of the 102 requests ${med(t.raw)} ms  createMany ${med(t.createMany)} ms  ip -batch ${med(t.ip)} ms  (medians of ${runs}; raw/ip ${(Number(med(t.raw)) / Number(med(t.ip))).toFixed(2)}x)`,
+    `W5        one sendto of the 102 requests ${m.raw} ms  createMany ${m.lib} ms  ip -batch ${m.ip}`,
   );
 }
 
@@ -249,55 +286,22 @@ async function w3Floor(): Promise<void> {
     dst: `10.${i >> 8}.${i & 255}.0/24`,
     via: '192.168.0.2',
   }));
-  const file = path.join(os.tmpdir(), `nlw-floor-w3-${process.pid}.batch`);
-  fs.writeFileSync(file, `${routes.map((r) => `route add ${r.dst} via ${r.via}`).join('\n')}\n`);
-  const t: Record<string, number[]> = { raw: [], addMany: [], ip: [] };
-  try {
-    for (let r = 0; r < runs; r++) {
-      for (const k of r % 2 ? ['ip', 'addMany', 'raw'] : ['raw', 'addMany', 'ip']) {
-        const ns = await createBenchNetns('floor-w3');
-        try {
-          await ipBatch(ns, [
-            'link add r0 type veth peer name r1',
-            'link set r0 up',
-            'link set r1 up',
-            'address add 192.168.0.1/24 dev r0',
-          ]);
-          let ms: number;
-          if (k === 'raw') {
-            const sock = NetlinkSocket.open({ protocol: 0, netns: ns });
-            const s0 = performance.now();
-            for (const d of datagrams) sock.sendSync(d);
-            ms = performance.now() - s0;
-            const d = await sock.recv();
-            if (d.data.readUInt16LE(4) !== NLMSG.NLMSG_ERROR || d.data.readInt32LE(16) !== 0)
-              throw new Error('W3 raw: a request failed');
-            await sock.close();
-          } else if (k === 'addMany') {
-            const conn = Connection.open(rtnetlink, { netns: ns });
-            const s0 = performance.now();
-            const res = await new Routes(conn).addMany(routes);
-            ms = performance.now() - s0;
-            if (res.some((x) => x !== undefined)) throw new Error('W3 addMany: a request failed');
-            await conn.close();
-          } else {
-            const s0 = performance.now();
-            const out = spawnSync('ip', ['-n', ns, '-batch', file]);
-            ms = performance.now() - s0;
-            if (out.status !== 0) throw new Error(`ip -batch: ${out.stderr}`);
-          }
-          t[k].push(ms);
-        } finally {
-          await removeBenchNetns(ns);
-        }
-      }
-    }
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
-  const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)].toFixed(1);
+  const m = await compare('w3', {
+    setup: (ns) =>
+      ipBatch(ns, [
+        'link add r0 type veth peer name r1',
+        'link set r0 up',
+        'link set r1 up',
+        'address add 192.168.0.1/24 dev r0',
+      ]),
+    raw: (sock) => {
+      for (const d of datagrams) sock.sendSync(d);
+    },
+    lib: ['addMany', (conn) => new Routes(conn).addMany(routes)],
+    ipLines: routes.map((r) => `route add ${r.dst} via ${r.via}`),
+  });
   console.log(
-    `W3 add    ${datagrams.length} sendto of the 10,000 requests ${med(t.raw)} ms  addMany ${med(t.addMany)} ms  ip -batch ${med(t.ip)} ms  (medians of ${runs}; raw/ip ${(Number(med(t.raw)) / Number(med(t.ip))).toFixed(2)}x)`,
+    `W3 add    ${datagrams.length} sendto of the 10,000 requests ${m.raw} ms  addMany ${m.lib} ms  ip -batch ${m.ip}`,
   );
 }
 
