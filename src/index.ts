@@ -12,7 +12,15 @@ export { type EncodeOptions, encode } from './debug/encode.js';
 export { type ExplainOptions, explain } from './debug/explain.js';
 export { type JsonMessage, toJSON } from './debug/json.js';
 export { renderTree } from './debug/tree.js';
-export { Connection, type ConnectionOptions } from './netlink/connection.js';
+export {
+  type BatchItem,
+  type BatchOptions,
+  type BatchResult,
+  Connection,
+  type ConnectionOptions,
+  type DumpOptions,
+  type RequestOptions,
+} from './netlink/connection.js';
 export {
   ClosedError,
   DecodeError,

@@ -21,8 +21,11 @@ export type EntryReader<T> = (entry: EntryView) => T | undefined;
 
 /** The view a connection reuses for every entry it hands to a reader. */
 export class ReusableEntryView implements EntryView {
+  /** The current datagram. */
   buf: Buffer = Buffer.alloc(0);
+  /** Offset of the current message. */
   off = 0;
+  /** The current message's nlmsghdr. */
   nl: NlMsgHeader = { len: 0, type: 0, flags: 0, seq: 0, pid: 0 };
   private copy: Buffer | undefined;
 
@@ -32,6 +35,7 @@ export class ReusableEntryView implements EntryView {
     this.copy = undefined;
   }
 
+  /** A copy of the current datagram, made at most once per datagram. */
   stable(): Buffer {
     if (this.copy === undefined) {
       const c = Buffer.allocUnsafeSlow(this.buf.length);

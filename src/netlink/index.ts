@@ -8,6 +8,7 @@ export * from './codec.js';
 export * from './connection.js';
 export * from './describe.js';
 export * from './encode-tree.js';
+export * from './entry.js';
 export * from './errors.js';
 export * from './header.js';
 export * from './message.js';
