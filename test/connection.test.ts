@@ -166,6 +166,11 @@ describe('Connection against the kernel', () => {
       ];
       const sent = c.socket.stats.sent;
       await expect(c.batch(items)).rejects.toBeInstanceOf(ValidationError);
+      // The failing item is named, by its index or by the caller's name for it.
+      await expect(c.batch(items, { list: 'items' })).rejects.toMatchObject({ field: 'items[300].IFLA_MTU' });
+      await expect(c.batch(items, { list: (k) => `links[${k + 7}]` })).rejects.toMatchObject({
+        field: 'links[307].IFLA_MTU',
+      });
       expect(c.socket.stats.sent).toBe(sent);
       expect((await c.dump(GET, {}, {})).length).toBe(1);
 

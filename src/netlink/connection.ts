@@ -80,8 +80,11 @@ export interface BatchItem {
 export interface BatchOptions {
   /** Send each item as its own acked request instead of a pipeline (one round trip each: slower). */
   acks?: boolean;
-  /** Names the items in a ValidationError: with 'links', IFLA_MTU of item 3 is links[3].IFLA_MTU. */
-  list?: string;
+  /**
+   * Names the items in a ValidationError: with 'links', IFLA_MTU of item 3 is links[3].IFLA_MTU; a
+   * function gives the name of item `i` itself (for items taken from a longer list).
+   */
+  list?: string | ((i: number) => string);
 }
 
 /** Outcome of one batch item: undefined when it succeeded. */
@@ -339,7 +342,7 @@ export class Connection {
     count: number,
     item: (i: number) => BatchItem,
     stream: boolean,
-    list?: string,
+    list?: string | ((i: number) => string),
   ): Promise<BatchResult[]> {
     const results: BatchResult[] = new Array(count).fill(undefined);
     const waits: Promise<unknown>[] = [];
@@ -407,7 +410,8 @@ export class Connection {
         try {
           encodeMessage(w, it.spec, NLM_F.NLM_F_REQUEST | (it.flags ?? 0), seq, it.header as never, it.attrs);
         } catch (e) {
-          throw list !== undefined && e instanceof ValidationError ? e.within(list, i) : e;
+          if (list === undefined || !(e instanceof ValidationError)) throw e;
+          throw typeof list === 'string' ? e.within(list, i) : e.under(list(i));
         }
         if (w.length >= limit) {
           flush();

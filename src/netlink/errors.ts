@@ -36,7 +36,12 @@ export class ValidationError extends NlwireError {
 
   /** The same error for an item of a list: field `dst` of item 3 of `routes` becomes `routes[3].dst`. */
   within(list: string, index: number): ValidationError {
-    return new ValidationError(`${list}[${index}].${this.field}`, this.value, this.reason);
+    return this.under(`${list}[${index}]`);
+  }
+
+  /** The same error for a field of `prefix`: `dst` under `routes[3]` becomes `routes[3].dst`. */
+  under(prefix: string): ValidationError {
+    return new ValidationError(`${prefix}.${this.field}`, this.value, this.reason);
   }
 }
 

@@ -215,7 +215,7 @@ export class Links {
       }
       return x;
     };
-    const last = Math.max(0, ...wave);
+    const last = wave.reduce((a, b) => Math.max(a, b), 0);
     for (let w = 0; w <= last; w++) {
       const items: number[] = [];
       for (let i = 0; i < plans.length; i++) {
@@ -241,7 +241,7 @@ export class Links {
             flags: NLM_F.NLM_F_CREATE | NLM_F.NLM_F_EXCL,
             context: `link add ${plans[i].attrs.ifname as string}`,
           })),
-          { list: 'links' },
+          { list: (k) => `links[${items[k]}]` },
         );
         done.forEach((r, k) => {
           results[items[k]] = r;
