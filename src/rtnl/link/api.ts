@@ -118,9 +118,9 @@ export class Links {
     return link;
   }
 
-  /** The index of a link (looks a name up; an index is returned as is). */
-  async index(ref: LinkRef, context = 'link get'): Promise<number> {
-    const r = checkLinkRef(ref, 'link');
+  /** The index of a link (looks a name up; an index is returned as is). `field` names it in a ValidationError. */
+  async index(ref: LinkRef, context = 'link get', field = 'link'): Promise<number> {
+    const r = checkLinkRef(ref, field);
     if (typeof r === 'number') return r;
     const [m] = await this.conn.request(
       RTM_GETLINK,

@@ -12,7 +12,7 @@ import { ValidationError } from '../../netlink/errors.js';
 import type { Message } from '../../netlink/message.js';
 import { NetlinkError } from '../../netlink/netlink-error.js';
 import { Links } from '../link/api.js';
-import { checkLinkRef, type LinkRef } from '../link/plan.js';
+import type { LinkRef } from '../link/plan.js';
 import { validateAddress, validateInt } from '../validate.js';
 import type { NeighAttrs } from './attrs.js';
 import { type NdMsg, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from './messages.js';
@@ -154,12 +154,6 @@ export class Neighbours {
     this.links = new Links(conn);
   }
 
-  /** The index of a link; a name is looked up (ENODEV names `context`). */
-  private index(ref: LinkRef, context: string, field: string): Promise<number> {
-    checkLinkRef(ref, field);
-    return this.links.index(ref, context);
-  }
-
   /** Lists neighbours (or, with `proxy: true`, proxy entries), like `ip neigh show [proxy]`. */
   async list(filter: NeighbourFilter = {}): Promise<Neighbour[]> {
     const family = filter.family === undefined ? AF.AF_UNSPEC : FAMILIES[filter.family];
@@ -168,8 +162,8 @@ export class Neighbours {
     const states = filter.state === undefined ? undefined : neighStateMask(filter.state);
     const attrs: NeighAttrs = {};
     const context = filter.proxy ? 'neigh show proxy' : 'neigh show';
-    if (filter.dev !== undefined) attrs.ifindex = await this.index(filter.dev, context, 'dev');
-    if (filter.master !== undefined) attrs.master = await this.index(filter.master, context, 'master');
+    if (filter.dev !== undefined) attrs.ifindex = await this.links.index(filter.dev, context, 'dev');
+    if (filter.master !== undefined) attrs.master = await this.links.index(filter.master, context, 'master');
     const msgs = await this.conn.dump(
       RTM_GETNEIGH,
       { family, flags: filter.proxy ? NTF.NTF_PROXY : 0 },
@@ -218,7 +212,7 @@ export class Neighbours {
     const { family } = validateAddress(key.dst, 'dst');
     if (key.dev === undefined && !key.proxy)
       throw new ValidationError('dev', key.dev, 'an interface is needed (only proxy entries may go without)');
-    const ifindex = key.dev === undefined ? 0 : await this.index(key.dev, context, 'dev');
+    const ifindex = key.dev === undefined ? 0 : await this.links.index(key.dev, context, 'dev');
     return {
       header: { family, ifindex, flags: key.proxy ? NTF.NTF_PROXY : 0 },
       attrs: { dst: key.dst },

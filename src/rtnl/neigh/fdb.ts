@@ -11,7 +11,7 @@ import type { Connection } from '../../netlink/connection.js';
 import { ValidationError } from '../../netlink/errors.js';
 import type { Message } from '../../netlink/message.js';
 import { Links } from '../link/api.js';
-import { checkLinkRef, type LinkRef } from '../link/plan.js';
+import type { LinkRef } from '../link/plan.js';
 import { validateAddress, validateInt, validatePort, validateVni } from '../validate.js';
 import type { NeighAttrs } from './attrs.js';
 import { type NdMsg, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from './messages.js';
@@ -162,18 +162,13 @@ export class Fdb {
     this.links = new Links(conn);
   }
 
-  /** The index of a link; a name is looked up (ENODEV names `context`). */
-  private index(ref: LinkRef, context: string, field: string): Promise<number> {
-    checkLinkRef(ref, field);
-    return this.links.index(ref, context);
-  }
-
   /** Lists FDB entries, like `bridge fdb show [br BRIDGE] [dev DEV] [vlan VID]`. */
   async list(filter: FdbFilter = {}): Promise<FdbEntry[]> {
     if (filter.vlan !== undefined) validateInt('vlan', filter.vlan, 1, 4094);
     const attrs: NeighAttrs = {};
-    if (filter.dev !== undefined) attrs.ifindex = await this.index(filter.dev, 'fdb show', 'dev');
-    if (filter.master !== undefined) attrs.master = await this.index(filter.master, 'fdb show', 'master');
+    if (filter.dev !== undefined) attrs.ifindex = await this.links.index(filter.dev, 'fdb show', 'dev');
+    if (filter.master !== undefined)
+      attrs.master = await this.links.index(filter.master, 'fdb show', 'master');
     const msgs = await this.conn.dump(RTM_GETNEIGH, { family: AF.AF_BRIDGE }, attrs, {
       context: 'fdb show',
     });
@@ -219,14 +214,14 @@ export class Fdb {
     if (k.nhId !== undefined) validateInt('nhId', k.nhId, 1, 0xffffffff);
     let flags = (k.master ? NTF.NTF_MASTER : 0) | (k.self ? NTF.NTF_SELF : 0);
     if (flags === 0) flags = NTF.NTF_SELF;
-    const ifindex = await this.index(k.dev, context, 'dev');
+    const ifindex = await this.links.index(k.dev, context, 'dev');
     const attrs: NeighAttrs = { lladdr: k.lladdr };
     if (k.dst !== undefined) attrs.dst = k.dst;
     if (k.vlan !== undefined) attrs.vlan = k.vlan;
     if (k.port !== undefined) attrs.port = k.port;
     if (k.vni !== undefined) attrs.vni = k.vni;
     if (k.srcVni !== undefined) attrs.srcVni = k.srcVni;
-    if (k.via !== undefined) attrs.ifindex = await this.index(k.via, context, 'via');
+    if (k.via !== undefined) attrs.ifindex = await this.links.index(k.via, context, 'via');
     if (k.nhId !== undefined) attrs.nhId = k.nhId;
     return { header: { family: AF.AF_BRIDGE, ifindex, flags }, attrs };
   }
