@@ -6,7 +6,7 @@
 import { NLM_F, NLMSG, NLMSGERR_ATTR } from '../constants/netlink.js';
 import { align, NLMSG_HDRLEN } from './align.js';
 import { binary, type DecodeContext, string, u32 } from './codec.js';
-import type { EntryReader } from './entry.js';
+import type { EntryReader, EntryView } from './entry.js';
 import { DecodeError } from './errors.js';
 import { endMessage, type MessageKind, type NlMsgHeader, readHeader, startMessage } from './header.js';
 import { type AttrSet, attrSet } from './schema.js';
@@ -100,13 +100,23 @@ export function splitMessages(buf: Buffer, off = 0, end = buf.length): MessageSl
   return out;
 }
 
-/** Decodes a message body with its spec (header struct, then attributes). */
-export function decodeBody<H, A extends object>(
+/** A message's family header, decoded, and where its attributes lie. */
+export interface BodyHead<H> {
+  /** The family header. */
+  header: H;
+  /** Offset of the first attribute. */
+  attrsAt: number;
+  /** Bytes of attributes (0 when there are none). */
+  attrsLen: number;
+}
+
+/** Decodes a message's family header and finds its attributes; throws DecodeError when the header does not fit. */
+export function decodeHead<H, A extends object>(
   spec: MessageSpec<H, A>,
   buf: Buffer,
   off: number,
   nl: NlMsgHeader,
-): Message<H, A> {
+): BodyHead<H> {
   const start = off + NLMSG_HDRLEN;
   const end = off + nl.len;
   const hsize = spec.header.size;
@@ -116,12 +126,31 @@ export function decodeBody<H, A extends object>(
       start,
     );
   const header = spec.header.decode(buf, start, hsize, {});
-  const ctx: DecodeContext = spec.familyKey
-    ? { family: (header as Record<string, number>)[spec.familyKey] }
-    : {};
-  const astart = start + align(hsize);
-  const attrs = astart < end ? spec.attrs.decode(buf, astart, end - astart, ctx) : ({} as A);
+  const attrsAt = start + align(hsize);
+  return { header, attrsAt, attrsLen: attrsAt < end ? end - attrsAt : 0 };
+}
+
+/** The decode context of a message with this header (its family, when the spec names the field). */
+export function contextOf<H>(spec: MessageSpec<H, object>, header: H): DecodeContext {
+  return spec.familyKey ? { family: (header as Record<string, number>)[spec.familyKey] } : {};
+}
+
+/** Decodes a message body with its spec (header struct, then attributes). */
+export function decodeBody<H, A extends object>(
+  spec: MessageSpec<H, A>,
+  buf: Buffer,
+  off: number,
+  nl: NlMsgHeader,
+): Message<H, A> {
+  const { header, attrsAt, attrsLen } = decodeHead(spec, buf, off, nl);
+  const attrs = attrsLen ? spec.attrs.decode(buf, attrsAt, attrsLen, contextOf(spec, header)) : ({} as A);
   return { nl, header, attrs };
+}
+
+/** Throws DecodeError unless the entry is a message of type `spec` (a dump answers with one type). */
+export function expectEntry(spec: MessageSpec<unknown, object>, e: EntryView): void {
+  if (e.nl.type !== spec.type)
+    throw new DecodeError(`expected ${spec.name} in the dump, got message type ${e.nl.type}`, e.off);
 }
 
 /** Encodes a message of `spec` into w; returns the message's offset. */
@@ -241,8 +270,7 @@ export function convertEntries<H, A extends object, T>(
   convert: (m: Message<H, A>) => T | undefined,
 ): EntryReader<T> {
   return (e) => {
-    if (e.nl.type !== spec.type)
-      throw new DecodeError(`expected ${spec.name} in the dump, got message type ${e.nl.type}`, e.off);
+    expectEntry(spec as MessageSpec<unknown, object>, e);
     return convert(decodeBody(spec, e.buf, e.off, e.nl));
   };
 }

@@ -3,13 +3,10 @@
  * of the attributes and everything decoded still in `attrs`.
  */
 import { IF_OPER, IFF } from '../../constants/if.js';
-import { align, NLMSG_HDRLEN } from '../../netlink/align.js';
 import type { ValueOf } from '../../netlink/codec.js';
 import type { EntryReader } from '../../netlink/entry.js';
-import { DecodeError } from '../../netlink/errors.js';
-import type { Message } from '../../netlink/message.js';
+import { contextOf, decodeHead, expectEntry, type Message } from '../../netlink/message.js';
 import { type LinkAttrs, linkAttrs } from './attrs.js';
-import { ifinfomsg } from './ifinfomsg.js';
 import type { BridgeData, BridgePortData } from './kinds/bridge.js';
 import type { IpvlanData } from './kinds/ipvlan.js';
 import type { MacvlanData } from './kinds/macvlan.js';
@@ -248,18 +245,11 @@ const pickLifted = linkAttrs.picker(LIFTED);
  * attributes now, and the rest from a copy of the datagram when first asked for.
  */
 export const readLink: EntryReader<Link> = (e) => {
-  if (e.nl.type !== RTM_NEWLINK.type)
-    throw new DecodeError(`expected RTM_NEWLINK in the dump, got message type ${e.nl.type}`, e.off);
-  const start = e.off + NLMSG_HDRLEN;
-  const end = e.off + e.nl.len;
-  const hsize = ifinfomsg.size;
-  if (start + hsize > end)
-    throw new DecodeError(`RTM_NEWLINK: ifinfomsg needs ${hsize} bytes, has ${end - start}`, start);
-  const h = ifinfomsg.decode(e.buf, start, hsize, {});
-  const astart = start + align(hsize);
-  const len = end > astart ? end - astart : 0;
-  const a = len ? (pickLifted(e.buf, astart, len, { family: h.family }) as Partial<LinkAttrs>) : {};
-  return new LinkRecord(h, a, len ? undefined : {}, len ? e.stable() : undefined, astart, len);
+  expectEntry(RTM_NEWLINK, e);
+  const { header: h, attrsAt, attrsLen } = decodeHead(RTM_NEWLINK, e.buf, e.off, e.nl);
+  if (!attrsLen) return new LinkRecord(h, {}, {});
+  const a = pickLifted(e.buf, attrsAt, attrsLen, contextOf(RTM_NEWLINK, h)) as Partial<LinkAttrs>;
+  return new LinkRecord(h, a, undefined, e.stable(), attrsAt, attrsLen);
 };
 
 /** The link's kind data, typed, when it is of kind `kind` (undefined otherwise). */
